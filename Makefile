@@ -1,0 +1,47 @@
+# Passerelle: `make demo` runs the site with demo data, `make test` runs every check.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo $(VENV)-tools/bin/uv)
+
+.PHONY: install demo test lint format run worker clean
+
+$(VENV)-tools/bin/uv:
+	python3 -m venv $(VENV)-tools
+	$(VENV)-tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python python3.11
+	touch $@
+
+install: $(VENV)/.installed
+
+# Embedded mode: SQLite, Celery tasks in-process, e-mails on the console.
+demo: install
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo "Passerelle: http://127.0.0.1:$(PORT)/"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# The whole suite. With DATABASE_URL and REDIS_URL set, it runs against PostgreSQL and Redis,
+# and the tests that need a real Celery worker run too.
+test: lint
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) $(VENV)-tools .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("département")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class OrganisationKind(models.TextChoices):
+    OFII = "ofii", _("OFII (direction territoriale)")
+    FRANCE_TRAVAIL = "france_travail", _("France Travail")
+    MISSION_LOCALE = "mission_locale", _("Mission Locale")
+    CAP_EMPLOI = "cap_emploi", _("Cap emploi")
+    PREFECTURE = "prefecture", _("Préfecture")
+    DDETS = "ddets", _("DDETS / DRIEETS")
+    CITY = "city", _("Collectivité")
+    ASSOCIATION = "association", _("Association")
+    OTHER = "other", _("Autre")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Organisations a person may see: those of their department (all, for platform admins)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        membership = user.active_membership
+        if membership is None:
+            return self.none()
+        return self.filter(department_id=membership.organisation.department_id)
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("département"),
+    )
+    address = models.TextField(_("adresse"), blank=True)
+    notification_email = models.EmailField(_("adresse de notification"), blank=True)
+    receives_referrals = models.BooleanField(_("reçoit des orientations"), default=False)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["department__code", "name"]
+        verbose_name = _("organisation")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="organisation_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    is_staff = models.BooleanField(_("accès à l'administration"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("utilisateur")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @cached_property
+    def active_membership(self):
+        """The membership the person acts through (one active at a time), or None."""
+        return (
+            self.memberships.filter(is_active=True)
+            .select_related("organisation__department")
+            .first()
+        )
+
+    @property
+    def organisation(self):
+        membership = self.active_membership
+        return membership.organisation if membership else None
+
+
+class Membership(models.Model):
+    """A person's place in an organisation. Deactivated, never deleted: history keeps its author."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    is_admin = models.BooleanField(_("administrateur de l'organisation"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    joined_at = models.DateTimeField(_("arrivé le"), default=timezone.now)
+    deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "user"]
+        verbose_name = _("appartenance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_active=True), name="membership_one_active_per_user"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=True, deactivated_at__isnull=True)
+                | Q(is_active=False, deactivated_at__isnull=False),
+                name="membership_deactivated_at_iff_inactive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation}"
+
+
+class AuditEntry(models.Model):
+    """Who read or changed which personal record, when, and for which organisation.
+
+    Holds identifiers only, never the personal data itself.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("consultation")
+        LIST = "list", _("liste")
+        CREATE = "create", _("création")
+        UPDATE = "update", _("modification")
+        EXPORT = "export", _("export")
+        DOWNLOAD = "download", _("téléchargement")
+        ANONYMISE = "anonymise", _("anonymisation")
+        TRANSITION = "transition", _("changement d'état")
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("type d'objet"), max_length=50)
+    object_id = models.CharField(_("identifiant"), max_length=50, blank=True)
+    channel = models.CharField(_("canal"), max_length=10, default="web")
+    detail = models.CharField(_("détail"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("entrée du journal d'accès")
+        verbose_name_plural = _("journal d'accès")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ServiceHeartbeat(models.Model):
+    """Last sign of life of a background service (the Celery worker), shown by /health/."""
+
+    name = models.CharField(max_length=50, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,156 @@
+"""What a person may do: DESIGN.md section 4, in one place.
+
+Permissions follow the kind of the organisation of the person's active membership. Every view,
+API endpoint and task asks here (``has_capability``), never the organisation kind directly.
+Scoping *which* records a person sees is the job of each model's ``visible_to``; this module only
+says whether a kind of action is open to them at all.
+"""
+
+from functools import wraps
+
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+from .models import OrganisationKind
+
+
+class Role(models.TextChoices):
+    OFII = "ofii", _("Auditeur OFII")
+    RECEIVER = "receiver", _("Conseiller SPE")
+    COORDINATOR = "coordinator", _("Coordination départementale")
+    PARTNER = "partner", _("Partenaire")
+    PLATFORM_ADMIN = "platform_admin", _("Administrateur de la plateforme")
+
+
+RECEIVING_KINDS = {
+    OrganisationKind.FRANCE_TRAVAIL,
+    OrganisationKind.MISSION_LOCALE,
+    OrganisationKind.CAP_EMPLOI,
+}
+COORDINATING_KINDS = {OrganisationKind.PREFECTURE, OrganisationKind.DDETS}
+
+
+class Cap:
+    """Capability names (strings, so that templates can ask for them too)."""
+
+    BENEFICIARY_VIEW = "beneficiary.view"
+    BENEFICIARY_EDIT = "beneficiary.edit"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_SEND = "referral.send"
+    REFERRAL_ANSWER = "referral.answer"
+    GOVERNANCE_VIEW = "governance.view"
+    GOVERNANCE_EDIT = "governance.edit"
+    STATISTICS_VIEW = "statistics.view"
+    REPORT_VIEW_PUBLISHED = "report.view_published"
+    REPORT_VIEW_ALL = "report.view_all"
+    REPORT_REQUEST = "report.request"
+    REPORT_VALIDATE = "report.validate"
+    DIRECTORY_VIEW = "directory.view"
+    TRAINING_IMPORT = "training.import"
+    ORGANISATION_CREATE = "organisation.create"
+
+
+_COMMON = {Cap.GOVERNANCE_VIEW, Cap.REPORT_VIEW_PUBLISHED, Cap.DIRECTORY_VIEW}
+
+CAPABILITIES = {
+    Role.OFII: _COMMON
+    | {
+        Cap.BENEFICIARY_VIEW,
+        Cap.BENEFICIARY_EDIT,
+        Cap.REFERRAL_VIEW,
+        Cap.REFERRAL_SEND,
+        Cap.STATISTICS_VIEW,
+    },
+    Role.RECEIVER: _COMMON
+    | {Cap.BENEFICIARY_VIEW, Cap.REFERRAL_VIEW, Cap.REFERRAL_ANSWER, Cap.STATISTICS_VIEW},
+    Role.COORDINATOR: _COMMON
+    | {
+        Cap.GOVERNANCE_EDIT,
+        Cap.STATISTICS_VIEW,
+        Cap.REPORT_VIEW_ALL,
+        Cap.REPORT_REQUEST,
+        Cap.REPORT_VALIDATE,
+        Cap.TRAINING_IMPORT,
+    },
+    Role.PARTNER: set(_COMMON),
+    # Platform admins run the platform, not case work: no personal files through the pages.
+    Role.PLATFORM_ADMIN: _COMMON
+    | {
+        Cap.GOVERNANCE_EDIT,
+        Cap.STATISTICS_VIEW,
+        Cap.REPORT_VIEW_ALL,
+        Cap.REPORT_REQUEST,
+        Cap.REPORT_VALIDATE,
+        Cap.TRAINING_IMPORT,
+        Cap.ORGANISATION_CREATE,
+    },
+}
+
+
+def role_for_organisation(organisation):
+    if organisation.kind == OrganisationKind.OFII:
+        return Role.OFII
+    if organisation.kind in COORDINATING_KINDS:
+        return Role.COORDINATOR
+    if organisation.kind in RECEIVING_KINDS or organisation.receives_referrals:
+        return Role.RECEIVER
+    return Role.PARTNER
+
+
+def role_of(user):
+    """The role of a person, or None (anonymous, or no active membership)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.PLATFORM_ADMIN
+    membership = user.active_membership
+    if membership is None:
+        return None
+    return role_for_organisation(membership.organisation)
+
+
+def has_capability(user, capability):
+    role = role_of(user)
+    return role is not None and capability in CAPABILITIES[role]
+
+
+def is_organisation_admin(user, organisation):
+    """May this person manage the members and page of this organisation?"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    membership = user.active_membership
+    return bool(
+        membership and membership.is_admin and membership.organisation_id == organisation.pk
+    )
+
+
+def capability_required(capability):
+    """View decorator: what a role may not do answers 404, so that nothing leaks."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not has_capability(request.user, capability):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class HasCapability(BasePermission):
+    """DRF permission: ``permission_classes = [HasCapability.of(Cap.X)]``."""
+
+    capability = None
+
+    @classmethod
+    def of(cls, capability):
+        return type(f"HasCapability_{capability}", (cls,), {"capability": capability})
+
+    def has_permission(self, request, view):
+        return has_capability(request.user, self.capability)
