@@ -1,0 +1,269 @@
+"""The CIR signatory's file and path: beneficiary, interviews, qualifications."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from partners.choices import FrenchLevel
+from partners.models import Organisation
+from partners.roles import Role, role_of
+
+
+class PermitKind(models.TextChoices):
+    FAMILY = "family", _("Familial")
+    WORK = "work", _("Travail")
+    REFUGEE = "refugee", _("Réfugié")
+    SUBSIDIARY_PROTECTION = "subsidiary_protection", _("Protection subsidiaire")
+    STATELESS = "stateless", _("Apatride")
+    APS = "aps", _("Autorisation provisoire de séjour")
+    OTHER = "other", _("Autre")
+
+
+# Beneficiaries of international protection.
+BPI_PERMIT_KINDS = (PermitKind.REFUGEE, PermitKind.SUBSIDIARY_PROTECTION, PermitKind.STATELESS)
+ELIGIBILITY_YEARS = 5
+UNDER_AGE = 26
+
+
+class Sex(models.TextChoices):
+    F = "F", _("Femme")
+    M = "M", _("Homme")
+
+
+class EducationLevel(models.TextChoices):
+    NONE = "none", _("Non scolarisé")
+    PRIMARY = "primary", _("Primaire")
+    SECONDARY = "secondary", _("Secondaire")
+    VOCATIONAL = "vocational", _("Professionnel")
+    HIGHER = "higher", _("Supérieur")
+
+
+class JobSeekerStatus(models.TextChoices):
+    REGISTERED = "registered", _("Inscrit à France Travail")
+    NOT_REGISTERED = "not_registered", _("Non inscrit")
+    UNKNOWN = "unknown", _("Inconnu")
+
+
+class BeneficiaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of personal files (DESIGN.md §4).
+
+        OFII: the files of its department. A receiving partner: the people with a referral
+        addressed to its organisation. Everyone else: nothing. Anonymised files stay for the
+        statistics but are never opened by name.
+        """
+        role = role_of(user)
+        qs = self.filter(anonymised_at__isnull=True)
+        if role == Role.OFII:
+            department_id = user.active_membership.organisation.department_id
+            return qs.filter(ofii_organisation__department_id=department_id)
+        if role == Role.RECEIVER:
+            organisation_id = user.active_membership.organisation_id
+            return qs.filter(referrals__to_organisation_id=organisation_id).distinct()
+        return self.none()
+
+    def of_department(self, department_id):
+        """All files of a department, for aggregated statistics only (never shown by name)."""
+        return self.filter(ofii_organisation__department_id=department_id)
+
+
+class Beneficiary(models.Model):
+    ofii_number = models.CharField(_("numéro de dossier OFII"), max_length=20, unique=True)
+    last_name = models.CharField(_("nom"), max_length=150)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date de naissance"))
+    nationality = models.CharField(
+        _("nationalité"), max_length=2, help_text=_("Code ISO 3166 alpha-2")
+    )
+    permit_kind = models.CharField(_("titre de séjour"), max_length=30, choices=PermitKind.choices)
+    first_permit_date = models.DateField(_("date du premier titre"))
+    cir_signed_on = models.DateField(_("date de signature du CIR"), null=True, blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=5, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    rqth = models.BooleanField(_("RQTH"), default=False)
+    higher_education = models.BooleanField(_("diplômé du supérieur"), default=False)
+    education_level = models.CharField(
+        _("niveau d'études"), max_length=20, choices=EducationLevel.choices, blank=True
+    )
+    languages = models.JSONField(_("langues parlées"), default=list, blank=True)
+    french_level = models.CharField(
+        _("niveau de français"), max_length=4, choices=FrenchLevel.choices, default=FrenchLevel.NONE
+    )
+    france_travail_id = models.CharField(_("identifiant France Travail"), max_length=20, blank=True)
+    job_seeker_status = models.CharField(
+        _("situation de demandeur d'emploi"),
+        max_length=20,
+        choices=JobSeekerStatus.choices,
+        default=JobSeekerStatus.UNKNOWN,
+    )
+    professional_experience = models.TextField(_("expérience professionnelle"), blank=True)
+    target_jobs = models.JSONField(_("métiers visés (codes ROME)"), default=list, blank=True)
+    ofii_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="beneficiary_files",
+        verbose_name=_("direction territoriale OFII"),
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    last_activity_at = models.DateTimeField(
+        _("dernière activité"), default=timezone.now, db_index=True
+    )
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("bénéficiaire")
+        indexes = [models.Index(fields=["last_name", "first_name", "birth_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cir_signed_on__isnull=True)
+                | Q(cir_signed_on__gte=models.F("first_permit_date")),
+                name="beneficiary_cir_after_permit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.last_name} {self.first_name} ({self.ofii_number})"
+
+    # Derived facts: computed, never stored.
+    def age_on(self, day):
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self):
+        return self.age_on(timezone.localdate())
+
+    @property
+    def is_under_26(self):
+        return self.age < UNDER_AGE
+
+    @property
+    def is_bpi(self):
+        return self.permit_kind in BPI_PERMIT_KINDS
+
+    @cached_property
+    def eligible_until(self):
+        start = self.first_permit_date
+        try:
+            return start.replace(year=start.year + ELIGIBILITY_YEARS)
+        except ValueError:  # 29 February
+            return date(start.year + ELIGIBILITY_YEARS, 3, 1)
+
+
+class InterviewKind(models.TextChoices):
+    PERSONALISED = "personalised", _("Entretien personnalisé")
+    END_OF_CIR = "end_of_cir", _("Entretien de fin de CIR")
+    SKILLS_ASSESSMENT = "skills_assessment", _("Bilan de compétences")
+
+
+class SpeDecision(models.TextChoices):
+    ORIENTED = "oriented", _("Orienté vers le SPE")
+    DISPENSED = "dispensed", _("Dispensé à sa demande expresse")
+    ALREADY_FOLLOWED = "already_followed", _("Déjà suivi")
+    NOT_JOB_SEEKING = "not_job_seeking", _("Pas en recherche d'emploi")
+
+
+PRESCRIBED_HOURS = [(h, f"{h} h") for h in (0, 100, 200, 400, 600)]
+
+
+class Interview(models.Model):
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="interviews"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=InterviewKind.choices)
+    held_on = models.DateField(_("date"))
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("auditeur"),
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    written_level = models.CharField(
+        _("niveau écrit"), max_length=4, choices=FrenchLevel.choices, blank=True
+    )
+    oral_level = models.CharField(
+        _("niveau oral"), max_length=4, choices=FrenchLevel.choices, blank=True
+    )
+    prescribed_hours = models.PositiveSmallIntegerField(
+        _("heures de français prescrites"), choices=PRESCRIBED_HOURS, default=0
+    )
+    civic_training = models.BooleanField(_("formation civique prescrite"), default=True)
+    family_situation = models.TextField(_("situation familiale"), blank=True)
+    social_situation = models.TextField(_("situation sociale"), blank=True)
+    professional_situation = models.TextField(_("situation professionnelle"), blank=True)
+    resources = models.ManyToManyField(
+        "partners.Resource", blank=True, related_name="+", verbose_name=_("ressources proposées")
+    )
+    spe_decision = models.CharField(
+        _("décision SPE"), max_length=20, choices=SpeDecision.choices, blank=True
+    )
+    notes = models.TextField(_("observations"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        verbose_name = _("entretien")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="personalised") | ~Q(spe_decision=""),
+                name="interview_personalised_has_spe_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.held_on}"
+
+
+class Qualification(models.Model):
+    class Kind(models.TextChoices):
+        DIPLOMA = "diploma", _("Diplôme étranger")
+        EXPERIENCE = "experience", _("Expérience professionnelle")
+
+    class Recognition(models.TextChoices):
+        NONE = "none", _("Aucune demande")
+        ENIC_NARIC = "enic_naric", "ENIC-NARIC"
+        VAE = "vae", "VAE"
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("En cours")
+        RECOGNISED = "recognised", _("Reconnu")
+        PARTIAL = "partial", _("Partiellement reconnu")
+        REFUSED = "refused", _("Refusé")
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="qualifications"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    country = models.CharField(_("pays"), max_length=2, blank=True)
+    obtained_year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    recognition = models.CharField(
+        _("reconnaissance demandée"),
+        max_length=20,
+        choices=Recognition.choices,
+        default=Recognition.NONE,
+    )
+    requested_on = models.DateField(_("demandée le"), null=True, blank=True)
+    result = models.CharField(_("résultat"), max_length=20, choices=Result.choices, blank=True)
+    result_on = models.DateField(_("résultat le"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("qualification")
+
+    def __str__(self):
+        return self.title

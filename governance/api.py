@@ -1,2 +1,6 @@
+from . import bilan_api
+
+
 def register(router):
-    """This app's API resources are registered on the v1 router here."""
+    """Governance resources (agreements, meetings, statistics) and the bilan's (reports)."""
+    bilan_api.register(router)

@@ -1,0 +1,385 @@
+"""The agreement, its action plan, its committees and meetings, and the annual bilan."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Department, DepartmentScopedQuerySet, Organisation
+
+TERMINATION_NOTICE_MONTHS = 3
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    days_in_month = [
+        31,
+        29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
+    return date(year, month, min(day.day, days_in_month))
+
+
+class Agreement(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("En préparation")
+        IN_FORCE = "in_force", _("En vigueur")
+        TERMINATED = "terminated", _("Résilié")
+        EXPIRED = "expired", _("Échu")
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="agreements")
+    title = models.CharField(_("intitulé"), max_length=300)
+    national_framework = models.TextField(_("cadre national"), blank=True)
+    signed_on = models.DateField(_("signé le"), null=True, blank=True)
+    starts_on = models.DateField(_("en vigueur à partir du"))
+    ends_on = models.DateField(_("jusqu'au"))
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    termination_notice_on = models.DateField(
+        _("préavis de résiliation reçu le"), null=True, blank=True
+    )
+
+    objects = DepartmentScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["department__code", "-starts_on"]
+        verbose_name = _("accord départemental")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="agreement_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def termination_effective_on(self):
+        """Termination takes effect three months after the notice (registered letter)."""
+        if self.termination_notice_on is None:
+            return None
+        return add_months(self.termination_notice_on, TERMINATION_NOTICE_MONTHS)
+
+
+class Axis(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="axes")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("intitulé"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("axe")
+        verbose_name_plural = _("axes")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="axis_unique_number")
+        ]
+
+    def __str__(self):
+        return f"Axe {self.number} — {self.title}"
+
+
+class Signatory(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    representative = models.CharField(_("représentant"), max_length=200)
+    representative_title = models.CharField(_("qualité"), max_length=300)
+    signed_on = models.DateField(_("signé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "pk"]
+        verbose_name = _("signataire")
+
+    def __str__(self):
+        return f"{self.organisation} — {self.representative}"
+
+
+class Amendment(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    signed_on = models.DateField(_("date"))
+    summary = models.TextField(_("objet"))
+    document = models.FileField(_("document"), upload_to="amendments/", blank=True)
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("avenant")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="amendment_unique_number")
+        ]
+
+    def __str__(self):
+        return f"Avenant n° {self.number}"
+
+
+class Action(models.Model):
+    """An action of the plan d'actions."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Prévue")
+        IN_PROGRESS = "in_progress", _("En cours")
+        DONE = "done", _("Réalisée")
+        ABANDONED = "abandoned", _("Abandonnée")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="actions")
+    axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField(_("intitulé"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("pilote")
+    )
+    partner_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("partenaires")
+    )
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"), null=True, blank=True)
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+
+    class Meta:
+        ordering = ["agreement", "axis__number", "pk"]
+        verbose_name = _("action")
+
+    def __str__(self):
+        return self.title
+
+
+class Indicator(models.Model):
+    class Source(models.TextChoices):
+        COMPUTED = "computed", _("Calculé par Passerelle")
+        MANUAL = "manual", _("Saisi")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicateur"), max_length=300)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    # For computed indicators: the key of a figure of governance.statistics.
+    statistic = models.CharField(_("statistique"), max_length=60, blank=True)
+    unit = models.CharField(_("unité"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["action", "pk"]
+        verbose_name = _("indicateur")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source="manual", statistic="") | Q(source="computed", statistic__gt=""),
+                name="indicator_statistic_iff_computed",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorYear(models.Model):
+    """The target of an indicator for a year, and its value when entered by hand."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("année"))
+    target = models.DecimalField(_("cible"), max_digits=12, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(
+        _("valeur saisie"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_year_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}"
+
+
+class Committee(models.Model):
+    class Kind(models.TextChoices):
+        COPIL = "copil", _("Comité de pilotage (COPIL)")
+        TECHNICAL = "technical", _("Comité technique")
+
+    # Meetings required each year (Paris agreement, article 5).
+    REQUIRED_PER_YEAR = {Kind.COPIL: 2, Kind.TECHNICAL: 3}
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="committees")
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    chair = models.CharField(_("présidence"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "kind"]
+        verbose_name = _("comité")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "kind"], name="committee_unique_kind")
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @property
+    def required_per_year(self):
+        return self.REQUIRED_PER_YEAR[self.kind]
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Prévue")
+        HELD = "held", _("Tenue")
+        CANCELLED = "cancelled", _("Annulée")
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateTimeField(_("date"))
+    place = models.CharField(_("lieu"), max_length=300)
+    agenda = models.TextField(_("ordre du jour"), blank=True)
+    minutes = models.TextField(_("compte rendu"), blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    invited = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("invités")
+    )
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("réunion")
+
+    def __str__(self):
+        return f"{self.committee} du {timezone.localtime(self.date):%d/%m/%Y}"
+
+
+class Attendance(models.Model):
+    class Presence(models.TextChoices):
+        PRESENT = "present", _("Présent")
+        EXCUSED = "excused", _("Excusé")
+        ABSENT = "absent", _("Absent")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    presence = models.CharField(_("présence"), max_length=10, choices=Presence.choices)
+    representative = models.CharField(_("représenté par"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"], name="attendance_unique_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} : {self.get_presence_display()}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("décision"))
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = _("décision")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class FollowUpItem(models.Model):
+    """A follow-up item decided in a meeting (relevé de décisions)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("À faire")
+        DONE = "done", _("Fait")
+        DROPPED = "dropped", _("Abandonné")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_up_items")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
+    description = models.TextField(_("action de suivi"))
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsable")
+    )
+    due_on = models.DateField(_("échéance"))
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("action de suivi")
+
+    def __str__(self):
+        return self.description[:60]
+
+
+class AnnualReport(models.Model):
+    """The annual bilan: generated by a Celery task, frozen once validated by the COPIL."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours de génération")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+        VALIDATED = "validated", _("Validé par le COPIL")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("année"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    step = models.CharField(_("étape"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    generated_at = models.DateTimeField(_("généré le"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="bilans/", blank=True)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    snapshot = models.JSONField(_("chiffres figés"), null=True, blank=True)
+    error = models.TextField(_("motif de l'échec"), blank=True)
+    validated_by_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="validated_reports"
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "-year", "-version"]
+        verbose_name = _("bilan annuel")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year", "version"], name="report_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status="validated",
+                    validated_at__isnull=False,
+                    validated_by_meeting__isnull=False,
+                )
+                | (~Q(status="validated") & Q(validated_at__isnull=True)),
+                name="report_validated_iff_validated_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["ready", "validated"])
+                | Q(sha256__gt="", generated_at__isnull=False),
+                name="report_ready_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Bilan {self.year} v{self.version} — {self.agreement}"

@@ -31,9 +31,12 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-class OrganisationQuerySet(models.QuerySet):
+class DepartmentScopedQuerySet(models.QuerySet):
+    """Rows of a department: seen by everyone of that department (all, for platform admins)."""
+
+    department_field = "department"
+
     def visible_to(self, user):
-        """Organisations a person may see: those of their department (all, for platform admins)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -41,7 +44,7 @@ class OrganisationQuerySet(models.QuerySet):
         membership = user.active_membership
         if membership is None:
             return self.none()
-        return self.filter(department_id=membership.organisation.department_id)
+        return self.filter(**{f"{self.department_field}_id": membership.organisation.department_id})
 
 
 class Organisation(models.Model):
@@ -57,7 +60,7 @@ class Organisation(models.Model):
     notification_email = models.EmailField(_("adresse de notification"), blank=True)
     receives_referrals = models.BooleanField(_("reçoit des orientations"), default=False)
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = DepartmentScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["department__code", "name"]
@@ -216,3 +219,164 @@ class ServiceHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- The directory: contacts, offers, resources, trainings (Paris agreement, article 2) ----------
+
+
+class Contact(models.Model):
+    """A named correspondent of an organisation, who need not be a user."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    role = models.CharField(
+        _("rôle"), max_length=200, help_text=_("Référent de l'accord, des orientations…")
+    )
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("contact")
+
+    def __str__(self):
+        return f"{self.name} ({self.role})"
+
+
+class ServiceOfferQuerySet(DepartmentScopedQuerySet):
+    department_field = "organisation__department"
+
+    def fitting(self, *, age=None, rqth=None, bpi=None, french_level=None):
+        """Active offers whose public admits a person with this profile (None: not checked).
+
+        The rule the referral recommendation uses: age within the bounds, RQTH if required,
+        BPI if reserved to BPI, French level at least the offer's minimum.
+        """
+        from .choices import levels_at_most
+
+        qs = self.filter(is_active=True)
+        if age is not None:
+            qs = qs.filter(Q(min_age__isnull=True) | Q(min_age__lte=age))
+            qs = qs.filter(Q(max_age__isnull=True) | Q(max_age__gte=age))
+        if rqth is not None and not rqth:
+            qs = qs.filter(requires_rqth=False)
+        if bpi is not None and not bpi:
+            qs = qs.filter(bpi_only=False)
+        if french_level:
+            qs = qs.filter(
+                Q(min_french_level="") | Q(min_french_level__in=levels_at_most(french_level))
+            )
+        return qs
+
+
+class ServiceOffer(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="offers")
+    title = models.CharField(_("intitulé"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    publics = models.JSONField(_("publics visés"), default=list, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("âge minimum"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("âge maximum"), null=True, blank=True)
+    requires_rqth = models.BooleanField(_("réservé aux personnes RQTH"), default=False)
+    bpi_only = models.BooleanField(_("réservé aux BPI"), default=False)
+    min_french_level = models.CharField(_("niveau de français minimum"), max_length=4, blank=True)
+    how_to_register = models.TextField(_("modalités d'inscription"), blank=True)
+    places = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    languages = models.JSONField(_("langues parlées"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    last_reviewed_on = models.DateField(_("dernière mise à jour"), default=timezone.localdate)
+
+    objects = ServiceOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "title"]
+        verbose_name = _("offre de service")
+
+    def __str__(self):
+        return self.title
+
+
+class ResourceCategory(models.TextChoices):
+    HOUSING = "housing", _("Logement")
+    HEALTH = "health", _("Santé")
+    CHILDCARE = "childcare", _("Garde d'enfants")
+    MOBILITY = "mobility", _("Mobilité")
+    LEGAL = "legal", _("Accès aux droits")
+    DIGITAL = "digital", _("Numérique")
+    LANGUAGE = "language", _("Langue")
+    OTHER = "other", _("Autre")
+
+
+class Resource(models.Model):
+    """The base of social and partner resources for barriers to employment."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="resources")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="resources"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    category = models.CharField(_("catégorie"), max_length=20, choices=ResourceCategory.choices)
+    description = models.TextField(_("description"), blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=5, blank=True)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    website = models.URLField(_("site"), blank=True)
+
+    objects = DepartmentScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "name"]
+        verbose_name = _("ressource")
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingOffer(models.Model):
+    """French or vocational training; importable from CSV with a stable ``key`` per offer."""
+
+    class Kind(models.TextChoices):
+        FRENCH = "french", _("Français langue étrangère")
+        VOCATIONAL = "vocational", _("Formation professionnelle")
+        FRENCH_VOCATIONAL = "french_vocational", _("Français à visée professionnelle")
+
+    class Certification(models.TextChoices):
+        DCL = "DCL", "DCL"
+        TCF = "TCF", "TCF"
+        NONE = "none", _("Aucune")
+
+    class Funder(models.TextChoices):
+        OFII = "ofii", "OFII"
+        BOP104 = "bop104", "BOP 104"
+        OEPRE = "oepre", "OEPRE"
+        REGION = "region", _("Région")
+        FRANCE_TRAVAIL = "france_travail", "France Travail"
+        OTHER = "other", _("Autre")
+
+    key = models.CharField(_("référence"), max_length=80, unique=True)
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="trainings")
+    provider = models.CharField(_("organisme"), max_length=200)
+    title = models.CharField(_("intitulé"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    target_level = models.CharField(_("niveau CECRL visé"), max_length=4, blank=True)
+    hours = models.PositiveIntegerField(_("heures"))
+    certification = models.CharField(
+        _("certification"), max_length=10, choices=Certification.choices, default=Certification.NONE
+    )
+    funder = models.CharField(_("financeur"), max_length=20, choices=Funder.choices)
+    commune = models.CharField(_("commune"), max_length=100)
+    employment_area = models.CharField(_("bassin d'emploi"), max_length=100, blank=True)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    places = models.PositiveIntegerField(_("places"), null=True, blank=True)
+
+    objects = DepartmentScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "title"]
+        verbose_name = _("formation")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,234 @@
+"""The orientation from OFII to a partner, its immutable event log, and the follow-ups.
+
+Statuses change only through ``referrals.states`` (one function per transition); nothing else
+saves a status.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import Beneficiary
+from partners.models import Organisation, ServiceOffer
+from partners.roles import Role, role_of
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("En attente de réponse")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    REDIRECTED = "redirected", _("Réorientée")
+    CANCELLED = "cancelled", _("Annulée")
+    IN_PROGRESS = "in_progress", _("Accompagnement en cours")
+    CLOSED = "closed", _("Clôturée")
+
+
+OPEN_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.IN_PROGRESS)
+ANSWERED_STATUSES = (
+    Status.ACCEPTED,
+    Status.REFUSED,
+    Status.REDIRECTED,
+    Status.IN_PROGRESS,
+    Status.CLOSED,
+)
+
+
+class RefusalReason(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", _("Hors du public de notre offre")
+    ALREADY_FOLLOWED = "already_followed", _("Déjà suivi ailleurs")
+    UNREACHABLE = "unreachable", _("Injoignable")
+    DECLINED = "declined", _("Refus de la personne")
+    DUPLICATE = "duplicate", _("Doublon")
+    OTHER = "other", _("Autre (préciser)")
+
+
+class Outcome(models.TextChoices):
+    JOB_DURABLE = "job_durable", _("Emploi durable (CDI, CDD de 6 mois ou plus)")
+    JOB_TEMPORARY = "job_temporary", _("Emploi temporaire")
+    TRAINING_LANGUAGE = "training_language", _("Formation linguistique")
+    TRAINING_VOCATIONAL = "training_vocational", _("Formation qualifiante")
+    BUSINESS_CREATION = "business_creation", _("Création d'entreprise")
+    LEFT_TERRITORY = "left_territory", _("Départ du territoire")
+    LOST_CONTACT = "lost_contact", _("Perdu de vue")
+    OTHER = "other", _("Autre")
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scope of referrals (DESIGN.md §4): OFII sees those its organisation sent,
+        a receiving partner those addressed to its organisation; nobody else sees any."""
+        role = role_of(user)
+        if role == Role.OFII:
+            return self.filter(from_organisation_id=user.active_membership.organisation_id)
+        if role == Role.RECEIVER:
+            return self.filter(to_organisation_id=user.active_membership.organisation_id)
+        return self.none()
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        return self.filter(status=Status.PENDING, answer_due_at__lt=now or timezone.now())
+
+
+class Referral(models.Model):
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="referrals")
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sent_referrals"
+    )
+    to_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="received_referrals",
+        verbose_name=_("partenaire"),
+    )
+    service_offer = models.ForeignKey(
+        ServiceOffer, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("conseiller référent"),
+    )
+    reason = models.CharField(_("motif"), max_length=255)
+    note = models.TextField(_("note pour le partenaire"), blank=True)
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    answer_due_at = models.DateTimeField(_("réponse attendue avant le"))
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    appointment_at = models.DateTimeField(_("rendez-vous prévu le"), null=True, blank=True)
+    first_appointment_at = models.DateTimeField(
+        _("premier rendez-vous tenu le"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    refusal_reason = models.CharField(
+        _("motif du refus"), max_length=20, choices=RefusalReason.choices, blank=True
+    )
+    refusal_comment = models.TextField(_("commentaire du refus"), blank=True)
+    outcome = models.CharField(_("issue"), max_length=30, choices=Outcome.choices, blank=True)
+    outcome_date = models.DateField(_("date de l'issue"), null=True, blank=True)
+    redirected_to = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="redirected_from"
+    )
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("orientation")
+        indexes = [
+            models.Index(fields=["to_organisation", "status", "answer_due_at"]),
+            models.Index(fields=["from_organisation", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "to_organisation"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="referral_one_open_per_person_and_partner",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ANSWERED_STATUSES, answered_at__isnull=False)
+                | (~Q(status__in=ANSWERED_STATUSES) & Q(answered_at__isnull=True)),
+                name="referral_answered_at_iff_answered",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status=Status.CLOSED,
+                    outcome__gt="",
+                    outcome_date__isnull=False,
+                    closed_at__isnull=False,
+                )
+                | (
+                    ~Q(status=Status.CLOSED)
+                    & Q(outcome="", outcome_date__isnull=True, closed_at__isnull=True)
+                ),
+                name="referral_outcome_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.REFUSED, refusal_reason__gt="")
+                | (~Q(status=Status.REFUSED) & Q(refusal_reason="")),
+                name="referral_refusal_reason_iff_refused",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_organisation=models.F("to_organisation")),
+                name="referral_not_to_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Orientation {self.pk} → {self.to_organisation_id} ({self.status})"
+
+    @property
+    def is_overdue(self):
+        return self.status == Status.PENDING and self.answer_due_at < timezone.now()
+
+
+class ReferralEvent(models.Model):
+    """The immutable log of every transition."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("événement d'orientation")
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class FollowUp(models.Model):
+    class Kind(models.TextChoices):
+        DIAGNOSTIC = "diagnostic", _("Diagnostic approfondi")
+        ACCOMPANIMENT = "accompaniment", _("Entrée en accompagnement")
+        FRENCH_TRAINING = "french_training", _("Formation complémentaire en français")
+        QUALIFICATION_RECOGNITION = (
+            "qualification_recognition",
+            _("Reconnaissance des qualifications"),
+        )
+        TRAINING_ENTRY = "training_entry", _("Entrée en formation")
+        JOB = "job", _("Emploi")
+        NO_SHOW = "no_show", _("Absence au rendez-vous")
+
+    class Accompaniment(models.TextChoices):
+        PPAE = "ppae", "PPAE"
+        CEJ = "cej", _("Contrat d'engagement jeune")
+        GLOBAL = "global", _("Accompagnement global")
+        PLIE = "plie", "PLIE"
+        OTHER = "other", _("Autre")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
+    accompaniment = models.CharField(
+        _("type d'accompagnement"), max_length=10, choices=Accompaniment.choices, blank=True
+    )
+    happened_on = models.DateField(_("date"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["happened_on", "pk"]
+        verbose_name = _("suivi")
+
+    def __str__(self):
+        return self.get_kind_display()

@@ -1,8 +1,13 @@
 """factory_boy factories. Fictional people only."""
 
-import factory
+import datetime
 
+import factory
+from django.utils import timezone
+
+from beneficiaries.models import Beneficiary, Interview, InterviewKind, SpeDecision
 from partners.models import Department, Membership, Organisation, OrganisationKind, User
+from referrals.models import Referral, Status
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -59,3 +64,61 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def member_of(organisation, **kwargs):
     """A new person, active member of ``organisation``."""
     return MembershipFactory(organisation=organisation, **kwargs).user
+
+
+# --- Beneficiaries and referrals (shared by the tests of every app above them) ----------------
+
+
+class BeneficiaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Beneficiary
+
+    ofii_number = factory.Sequence(lambda n: f"75-2025-{n:05d}")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    sex = "F"
+    birth_date = datetime.date(1995, 3, 14)
+    nationality = "SN"
+    permit_kind = "family"
+    first_permit_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=200)
+    )
+    cir_signed_on = factory.LazyAttribute(
+        lambda o: o.first_permit_date + datetime.timedelta(days=30)
+    )
+    commune = "Paris"
+    postcode = "75019"
+    french_level = "A1"
+    ofii_organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.OFII)
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interview
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    kind = InterviewKind.PERSONALISED
+    held_on = factory.LazyAttribute(lambda o: o.beneficiary.cir_signed_on or timezone.localdate())
+    auditor = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(lambda o: o.beneficiary.ofii_organisation)
+    written_level = "A1"
+    oral_level = "A1"
+    prescribed_hours = 400
+    spe_decision = SpeDecision.ORIENTED
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A pending referral, as ``referrals.states`` would create it (use the states functions to
+    move it on)."""
+
+    class Meta:
+        model = Referral
+
+    beneficiary = factory.SubFactory(BeneficiaryFactory)
+    from_organisation = factory.LazyAttribute(lambda o: o.beneficiary.ofii_organisation)
+    to_organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.FRANCE_TRAVAIL)
+    sender = factory.SubFactory(UserFactory)
+    reason = "Recherche d'emploi"
+    status = Status.PENDING
+    sent_at = factory.LazyFunction(timezone.now)
+    answer_due_at = factory.LazyAttribute(lambda o: o.sent_at + datetime.timedelta(days=14))
