@@ -350,6 +350,10 @@ class AnnualReport(models.Model):
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     snapshot = models.JSONField(_("chiffres figés"), null=True, blank=True)
     error = models.TextField(_("motif de l'échec"), blank=True)
+    # A worker holds the report while it renders; if it dies, another may take over once the
+    # claim has expired (see the bilan task).
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     validated_by_meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="validated_reports"
     )
