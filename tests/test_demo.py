@@ -53,3 +53,22 @@ def test_load_demo_creates_the_accounts_and_is_idempotent(settings, capsys):
     before = {model: model.objects.count() for model in (User, Organisation)}
     call_command("load_demo")
     assert {model: model.objects.count() for model in (User, Organisation)} == before
+
+
+def test_each_demo_account_logs_in_and_lands_on_its_home(settings, client):
+    settings.DEBUG = True
+    call_command("load_demo")
+    headings = {
+        Role.OFII: "Mes dossiers et orientations",
+        Role.RECEIVER: "Orientations reçues",
+        Role.COORDINATOR: "Pilotage de l",
+        Role.PARTNER: "Espace partenaire",
+        Role.PLATFORM_ADMIN: "Administration de la plateforme",
+    }
+    for email, role in ACCOUNTS.items():
+        response = client.post(
+            "/connexion/", {"username": email, "password": "passerelle-demo"}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == "/", email
+        assert headings[role] in response.content.decode(), email
+        client.post("/deconnexion/")
