@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from dsfr.forms import DsfrBaseForm
 from rest_framework.exceptions import ValidationError
 
@@ -68,6 +69,7 @@ def _true_or_false(value):
     return value == "true"
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
 class BooleanChoiceFilter(django_filters.TypedChoiceFilter):
     """``true`` / ``false`` in a select (the same values in the API and the page)."""
 
