@@ -134,7 +134,9 @@ class ServiceOfferFilter(django_filters.FilterSet):
         choices=OrganisationKind.choices,
         empty_label=_("Tous"),
     )
-    organisation = django_filters.NumberFilter(label=_("Organisation"), field_name="organisation")
+    organisation = django_filters.NumberFilter(
+        label=_("Organisation"), field_name="organisation", widget=forms.HiddenInput
+    )
     public = django_filters.ChoiceFilter(
         label=_("Public visé"),
         choices=OfferPublic.choices,

@@ -72,18 +72,24 @@ class ContactForm(DsfrBaseForm, forms.ModelForm):
         fields = ["name", "role", "email", "phone"]
 
 
+class DsfrCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes with the DSFR look (each option in an ``fr-checkbox-group``)."""
+
+    option_template_name = "partners/widgets/checkbox_option.html"
+
+
 class ServiceOfferForm(DsfrBaseForm, forms.ModelForm):
     publics = forms.MultipleChoiceField(
         label=_("Publics visés"),
         choices=OfferPublic.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DsfrCheckboxes(attrs={"class": ""}),
     )
     languages = forms.MultipleChoiceField(
         label=_("Langues parlées"),
         choices=LANGUAGES,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DsfrCheckboxes(attrs={"class": ""}),
     )
     min_french_level = forms.ChoiceField(
         label=_("Niveau de français minimum"),
