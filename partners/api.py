@@ -66,6 +66,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 class ServiceOfferSerializer(serializers.ModelSerializer):
     organisation_kind = serializers.CharField(source="organisation.kind", read_only=True)
+    fit_score = serializers.SerializerMethodField(
+        help_text="Profile check only (age, rqth, bpi, french_level): how specifically the "
+        "offer targets that person, higher first; null without a profile."
+    )
 
     class Meta:
         model = ServiceOffer
@@ -86,8 +90,12 @@ class ServiceOfferSerializer(serializers.ModelSerializer):
             "languages",
             "is_active",
             "last_reviewed_on",
+            "fit_score",
         ]
         read_only_fields = fields
+
+    def get_fit_score(self, offer) -> int | None:
+        return getattr(offer, "fit_score", None)
 
 
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -258,8 +258,9 @@ def _membership_action(request, pk, membership_pk, change, done_message):
         messages.error(request, str(error))
     else:
         messages.success(request, done_message)
-    if not is_organisation_admin(request.user, organisation):
-        return redirect("home")  # they removed their own admin rights
+    if membership.user_id == request.user.pk and not request.user.is_superuser:
+        # Their own rights changed: the members page may no longer be theirs to see.
+        return redirect("organisation_detail", organisation.pk)
     return redirect("member_list", organisation.pk)
 
 

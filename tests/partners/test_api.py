@@ -53,6 +53,8 @@ def test_offers_profile_check_ranks_like_the_page(api_as, ofii, orgs):
     assert body["results"][0]["id"] == young.pk
     assert body["results"][0]["organisation"] == orgs["mission_locale"].pk
     assert body["results"][0]["organisation_kind"] == "mission_locale"
+    assert body["results"][0]["fit_score"] > body["results"][1]["fit_score"] == 0
+    assert api_as(ofii).get("/api/v1/offers/").json()["results"][0]["fit_score"] is None
 
 
 @pytest.mark.parametrize(

@@ -155,3 +155,12 @@ def test_navigation_and_partner_home_panel(client, orgs):
         assert label in content
     assert "Voir la page de mon organisation" in content
     assert reverse("member_list", args=[orgs["partner"].pk]) in content
+
+
+def test_partner_home_flags_offers_to_review(client, orgs):
+    import datetime
+
+    ServiceOfferFactory(organisation=orgs["partner"], last_reviewed_on=datetime.date(2020, 1, 1))
+    ServiceOfferFactory(organisation=orgs["partner"])
+    client.force_login(member_of(orgs["partner"]))
+    assert "1 offre à revoir (plus de 12 mois)" in text(client.get(reverse("home")))

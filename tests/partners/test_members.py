@@ -292,3 +292,12 @@ def test_login_with_the_password_chosen_after_invitation(
     assert response.status_code == 302
     assert client.get(reverse("member_list", args=[orgs["ofii"].pk])).status_code == 200
     assert PASSWORD != NEW_PASSWORD
+
+
+def test_an_admin_stepping_down_lands_on_the_organisation_page(client, ofii, orgs):
+    member_of(orgs["ofii"], is_admin=True)
+    own = ofii.memberships.get()
+    client.force_login(ofii)
+    response = client.post(reverse("member_remove_admin", args=[orgs["ofii"].pk, own.pk]))
+    assert response.url == reverse("organisation_detail", args=[orgs["ofii"].pk])
+    assert client.get(reverse("member_list", args=[orgs["ofii"].pk])).status_code == 404
