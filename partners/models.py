@@ -288,7 +288,8 @@ class ServiceOfferQuerySet(DepartmentScopedQuerySet):
         - +3 when the offer has an upper age bound and the person is within it (an age band such
           as 16–25 targets young people; a mere minimum age such as 18 does not);
         - +1 for each of the offer's declared publics the person belongs to (``under_26``,
-          ``rqth``, ``bpi``), for offers that name their public without restricting it.
+          ``rqth``, ``bpi``): an offer that names the public without restricting it to them
+          still ranks before a generic one.
 
         Ties keep the directory order (organisation name, then title). Call ``order_by()`` to
         drop the ranking, e.g. before ``distinct()``.
