@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEntry, Department, Membership, Organisation, User
+from .models import (
+    AuditEntry,
+    Contact,
+    Department,
+    Invitation,
+    Membership,
+    Organisation,
+    Resource,
+    ServiceOffer,
+    TrainingOffer,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -52,4 +63,50 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "organisation__name"]
+
+
+@admin.register(ServiceOffer)
+class ServiceOfferAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "is_active", "last_reviewed_on"]
+    list_filter = ["is_active", "organisation__department", "organisation__kind"]
+    list_select_related = ["organisation"]
+    search_fields = ["title", "organisation__name"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "commune", "department"]
+    list_filter = ["category", "department"]
+    list_select_related = ["department"]
+    search_fields = ["name", "commune"]
+
+
+@admin.register(TrainingOffer)
+class TrainingOfferAdmin(admin.ModelAdmin):
+    list_display = ["key", "title", "provider", "kind", "department", "starts_on"]
+    list_filter = ["kind", "funder", "certification", "department"]
+    list_select_related = ["department"]
+    search_fields = ["key", "title", "provider"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are sent from the members page (``partners.members``)."""
+
+    list_display = ["organisation", "created_at", "expires_at", "accepted_at"]
+    list_select_related = ["organisation"]
+    exclude = ["token_digest"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

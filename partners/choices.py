@@ -27,3 +27,26 @@ def levels_at_least(level):
 def levels_at_most(level):
     rank = FRENCH_LEVEL_RANK[level]
     return [code for code, r in FRENCH_LEVEL_RANK.items() if r <= rank]
+
+
+# Languages an offer's staff speaks (ISO 639 codes), the most frequent among newcomers first.
+LANGUAGES = [
+    ("fr", _("français")),
+    ("en", _("anglais")),
+    ("ar", _("arabe")),
+    ("es", _("espagnol")),
+    ("pt", _("portugais")),
+    ("ru", _("russe")),
+    ("uk", _("ukrainien")),
+    ("ps", _("pachto")),
+    ("fa", _("dari / persan")),
+    ("ti", _("tigrigna")),
+    ("bn", _("bengali")),
+    ("ta", _("tamoul")),
+    ("tr", _("turc")),
+    ("zh", _("chinois")),
+    ("wo", _("wolof")),
+    ("ff", _("peul")),
+    ("so", _("somali")),
+]
+LANGUAGE_NAMES = dict(LANGUAGES)

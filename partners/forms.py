@@ -3,6 +3,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from .choices import LANGUAGES, FrenchLevel
+from .models import Contact, OfferPublic, Organisation, ServiceOffer
+
 
 class LoginForm(DsfrBaseForm, AuthenticationForm):
     username = forms.EmailField(
@@ -37,3 +40,129 @@ class ResetRequestForm(DsfrBaseForm, PasswordResetForm):
 
 class NewPasswordForm(DsfrBaseForm, SetPasswordForm):
     pass
+
+
+# --- The directory and the members of an organisation --------------------------------------
+
+
+class OrganisationForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "department",
+            "address",
+            "notification_email",
+            "receives_referrals",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, can_change_department=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_change_department:
+            # An organisation's admins edit its page, not its kind or its department.
+            for name in ("kind", "department", "receives_referrals"):
+                del self.fields[name]
+
+
+class ContactForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "email", "phone"]
+
+
+class DsfrCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes with the DSFR look (each option in an ``fr-checkbox-group``)."""
+
+    option_template_name = "partners/widgets/checkbox_option.html"
+
+
+class ServiceOfferForm(DsfrBaseForm, forms.ModelForm):
+    publics = forms.MultipleChoiceField(
+        label=_("Publics visés"),
+        choices=OfferPublic.choices,
+        required=False,
+        widget=DsfrCheckboxes(attrs={"class": ""}),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Langues parlées"),
+        choices=LANGUAGES,
+        required=False,
+        widget=DsfrCheckboxes(attrs={"class": ""}),
+    )
+    min_french_level = forms.ChoiceField(
+        label=_("Niveau de français minimum"),
+        choices=[("", _("Aucun prérequis")), *FrenchLevel.choices],
+        required=False,
+    )
+
+    class Meta:
+        model = ServiceOffer
+        fields = [
+            "title",
+            "description",
+            "publics",
+            "min_age",
+            "max_age",
+            "requires_rqth",
+            "bpi_only",
+            "min_french_level",
+            "how_to_register",
+            "places",
+            "languages",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "how_to_register": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_age"), cleaned.get("max_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_age", _("L'âge maximum doit être supérieur à l'âge minimum."))
+        return cleaned
+
+
+class InviteForm(DsfrBaseForm):
+    email = forms.EmailField(label=_("Adresse électronique professionnelle"))
+    is_admin = forms.BooleanField(label=_("Administrateur de l'organisation"), required=False)
+
+
+class AcceptInvitationForm(DsfrBaseForm):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Au moins 12 caractères, pas uniquement des chiffres ni un mot courant."),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        return cleaned
+
+
+class TrainingImportForm(DsfrBaseForm):
+    file = forms.FileField(
+        label=_("Fichier CSV des formations"),
+        help_text=_("UTF-8, séparateur « ; » ou « , », une ligne d'en-tête (voir le format)."),
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 2 Mo."))
+        return upload

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, ExpressionWrapper, Q, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -245,14 +245,54 @@ class Contact(models.Model):
         return f"{self.name} ({self.role})"
 
 
+# Offers not reviewed for this long are flagged to their organisation.
+OFFER_REVIEW_MONTHS = 12
+
+
+def stale_review_date(today):
+    """The last review date that makes an offer stale on ``today`` (twelve months before)."""
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 1, day=28)
+
+
+class OfferPublic(models.TextChoices):
+    """The specific publics the agreements name (an offer may name several)."""
+
+    BPI = "bpi", _("Bénéficiaires de la protection internationale")
+    WOMEN = "women", _("Femmes")
+    UNDER_26 = "under_26", _("Moins de 26 ans")
+    RQTH = "rqth", _("Personnes en situation de handicap (RQTH)")
+    GRADUATES = "graduates", _("Diplômés du supérieur")
+
+
 class ServiceOfferQuerySet(DepartmentScopedQuerySet):
     department_field = "organisation__department"
 
     def fitting(self, *, age=None, rqth=None, bpi=None, french_level=None):
-        """Active offers whose public admits a person with this profile (None: not checked).
+        """Active offers whose public admits a person with this profile, best fitted first.
 
-        The rule the referral recommendation uses: age within the bounds, RQTH if required,
-        BPI if reserved to BPI, French level at least the offer's minimum.
+        Each criterion left at None is not checked. The rule the referral recommendation uses:
+
+        *Who is admitted* (filter): the age lies within the offer's bounds; an offer reserved to
+        RQTH holders admits only them, one reserved to BPI only BPI; the person's French level is
+        at least the offer's minimum.
+
+        *Who comes first* (``fit_score``, highest first): an offer written for this person's
+        specific public ranks before an offer open to everyone, because a partner that targets
+        the public is the better entry point (under 26 → Mission Locale, RQTH → Cap emploi):
+
+        - +4 when the offer is reserved to RQTH holders and the person has an RQTH;
+        - +4 when the offer is reserved to BPI and the person is a BPI;
+        - +3 when the offer has an upper age bound and the person is within it (an age band such
+          as 16–25 targets young people; a mere minimum age such as 18 does not);
+        - +1 for each of the offer's declared publics the person belongs to (``under_26``,
+          ``rqth``, ``bpi``): an offer that names the public without restricting it to them
+          still ranks before a generic one.
+
+        Ties keep the directory order (organisation name, then title). Call ``order_by()`` to
+        drop the ranking, e.g. before ``distinct()``.
         """
         from .choices import levels_at_most
 
@@ -268,7 +308,34 @@ class ServiceOfferQuerySet(DepartmentScopedQuerySet):
             qs = qs.filter(
                 Q(min_french_level="") | Q(min_french_level__in=levels_at_most(french_level))
             )
-        return qs
+        return qs.ranked_for(age=age, rqth=rqth, bpi=bpi)
+
+    def ranked_for(self, *, age=None, rqth=None, bpi=None):
+        """Annotates ``fit_score`` (see ``fitting``) and orders by it, best first."""
+        terms = []
+
+        def term(condition, points):
+            terms.append(Case(When(condition, then=Value(points)), default=Value(0)))
+
+        if rqth:
+            term(Q(requires_rqth=True), 4)
+            term(Q(publics__icontains='"rqth"'), 1)
+        if bpi:
+            term(Q(bpi_only=True), 4)
+            term(Q(publics__icontains='"bpi"'), 1)
+        if age is not None:
+            term(Q(max_age__isnull=False, max_age__gte=age), 3)
+            if age < 26:
+                term(Q(publics__icontains='"under_26"'), 1)
+        score = sum(terms[1:], terms[0]) if terms else Value(0)
+        return self.annotate(
+            fit_score=ExpressionWrapper(score, output_field=models.IntegerField())
+        ).order_by("-fit_score", "organisation__name", "title")
+
+    def stale(self, today=None):
+        """Offers not reviewed for twelve months or more: flagged to their organisation."""
+        today = today or timezone.localdate()
+        return self.filter(is_active=True, last_reviewed_on__lte=stale_review_date(today))
 
 
 class ServiceOffer(models.Model):
@@ -295,6 +362,19 @@ class ServiceOffer(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_stale(self):
+        return self.last_reviewed_on <= stale_review_date(timezone.localdate())
+
+    def get_publics_display(self):
+        labels = dict(OfferPublic.choices)
+        return [labels.get(code, code) for code in self.publics]
+
+    def get_languages_display(self):
+        from .choices import LANGUAGE_NAMES
+
+        return [LANGUAGE_NAMES.get(code, code) for code in self.languages]
 
 
 class ResourceCategory(models.TextChoices):
@@ -380,3 +460,48 @@ class TrainingOffer(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation, sent by e-mail as a link with a secret token.
+
+    Only a SHA-256 digest of the token is stored: the link itself exists only in the e-mail.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("adresse électronique"))
+    is_admin = models.BooleanField(_("administrateur de l'organisation"), default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True, accepted_by__isnull=True)
+                | Q(accepted_at__isnull=False, accepted_by__isnull=False),
+                name="invitation_accepted_by_iff_accepted",
+            )
+        ]
+
+    def __str__(self):
+        return f"invitation {self.pk} → {self.organisation_id}"
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and self.expires_at > timezone.now()

@@ -21,3 +21,49 @@ urlpatterns = [
         name="password_reset_complete",
     ),
 ]
+
+urlpatterns += [
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/nouvelle/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/modifier/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/membres/", views.member_list, name="member_list"),
+    path(
+        "organisations/<int:pk>/membres/<int:membership_pk>/nommer-admin/",
+        views.member_grant_admin,
+        name="member_grant_admin",
+    ),
+    path(
+        "organisations/<int:pk>/membres/<int:membership_pk>/retirer-admin/",
+        views.member_remove_admin,
+        name="member_remove_admin",
+    ),
+    path(
+        "organisations/<int:pk>/membres/<int:membership_pk>/desactiver/",
+        views.member_deactivate,
+        name="member_deactivate",
+    ),
+    path("organisations/<int:pk>/contacts/nouveau/", views.contact_form, name="contact_create"),
+    path(
+        "organisations/<int:pk>/contacts/<int:contact_pk>/",
+        views.contact_form,
+        name="contact_edit",
+    ),
+    path(
+        "organisations/<int:pk>/contacts/<int:contact_pk>/supprimer/",
+        views.contact_delete,
+        name="contact_delete",
+    ),
+    path("organisations/<int:pk>/offres/nouvelle/", views.offer_form, name="offer_create"),
+    path("organisations/<int:pk>/offres/<int:offer_pk>/", views.offer_form, name="offer_edit"),
+    path(
+        "organisations/<int:pk>/offres/<int:offer_pk>/a-jour/",
+        views.offer_reviewed,
+        name="offer_reviewed",
+    ),
+    path("offres/", views.offer_list, name="offer_list"),
+    path("ressources/", views.resource_list, name="resource_list"),
+    path("formations/", views.training_list, name="training_list"),
+    path("formations/import/", views.training_import, name="training_import"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

@@ -1,15 +1,39 @@
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from .forms import LoginForm, NewPasswordForm, ResetRequestForm
-from .models import Organisation, ServiceHeartbeat
-from .roles import Role, role_of
+from . import members, trainings
+from .filters import (
+    OrganisationFilter,
+    ResourceFilter,
+    ServiceOfferFilter,
+    TrainingFilter,
+    validated,
+)
+from .forms import (
+    AcceptInvitationForm,
+    ContactForm,
+    InviteForm,
+    LoginForm,
+    NewPasswordForm,
+    OrganisationForm,
+    ResetRequestForm,
+    ServiceOfferForm,
+    TrainingImportForm,
+)
+from .models import Organisation, Resource, ServiceHeartbeat, ServiceOffer, TrainingOffer
+from .roles import Cap, Role, capability_required, has_capability, is_organisation_admin, role_of
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -75,3 +99,371 @@ def home(request):
         "department_organisations": organisations,
     }
     return render(request, HOME_TEMPLATES[role], context)
+
+
+# --- The directory: organisations, offers, resources, trainings --------------------------------
+
+PAGE_SIZE = 20
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """One page of ``queryset``: two queries (count, rows), whatever the number of rows."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def filtered_page(request, filterset_class, queryset, per_page=PAGE_SIZE):
+    """(filterset, page). Invalid or unknown filters show their errors and an empty list."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    if request.GET and not validated(filterset):
+        rows = queryset.none()
+    else:
+        rows = filterset.qs
+    return filterset, paginate(request, rows, per_page)
+
+
+def visible_organisation(request, pk):
+    return get_object_or_404(
+        Organisation.objects.visible_to(request.user).select_related("department"), pk=pk
+    )
+
+
+def administered_organisation(request, pk):
+    """The organisation if the person administers it; 404 otherwise (its pages do not leak)."""
+    organisation = visible_organisation(request, pk)
+    if not is_organisation_admin(request.user, organisation):
+        raise Http404
+    return organisation
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def organisation_list(request):
+    queryset = (
+        Organisation.objects.visible_to(request.user)
+        .select_related("department")
+        .annotate(offer_count=Count("offers", filter=Q(offers__is_active=True)))
+        .order_by("department__code", "name")
+    )
+    filterset, page = filtered_page(request, OrganisationFilter, queryset)
+    return render(
+        request,
+        "partners/organisation_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "can_create": has_capability(request.user, Cap.ORGANISATION_CREATE),
+        },
+    )
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def organisation_detail(request, pk):
+    organisation = visible_organisation(request, pk)
+    is_admin = is_organisation_admin(request.user, organisation)
+    is_member = is_admin or request.user.active_membership.organisation_id == organisation.pk
+    offers = organisation.offers.order_by("-is_active", "title")
+    if not is_member:
+        offers = offers.filter(is_active=True)
+    offers = list(offers)
+    return render(
+        request,
+        "partners/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "contacts": organisation.contacts.all(),
+            "offers": offers,
+            "stale_offers": [offer for offer in offers if is_member and offer.is_stale],
+            "is_admin": is_admin,
+            "is_member": is_member,
+        },
+    )
+
+
+@capability_required(Cap.ORGANISATION_CREATE)
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save()
+        messages.success(request, _("L'organisation a été créée."))
+        return redirect("organisation_detail", organisation.pk)
+    return render(request, "partners/organisation_form.html", {"form": form})
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def organisation_edit(request, pk):
+    organisation = administered_organisation(request, pk)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        can_change_department=has_capability(request.user, Cap.ORGANISATION_CREATE),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("La page de l'organisation a été mise à jour."))
+        return redirect("organisation_detail", organisation.pk)
+    return render(
+        request, "partners/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+# --- Members -------------------------------------------------------------------------------
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def member_list(request, pk):
+    organisation = administered_organisation(request, pk)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            members.invite(
+                request.user,
+                organisation,
+                form.cleaned_data["email"],
+                is_admin=form.cleaned_data["is_admin"],
+            )
+        except members.MembershipError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request,
+                _("L'invitation a été envoyée. Le lien reste valable %(days)s jours.")
+                % {"days": members.INVITATION_VALIDITY.days},
+            )
+            return redirect("member_list", organisation.pk)
+    memberships = organisation.memberships.select_related("user").order_by(
+        "-is_active", "-is_admin", "user__last_name", "user__first_name"
+    )
+    invitations = organisation.invitations.filter(
+        accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
+    return render(
+        request,
+        "partners/member_list.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "page_obj": paginate(request, memberships, per_page=50),
+            "invitations": invitations,
+        },
+    )
+
+
+def _membership_action(request, pk, membership_pk, change, done_message):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    organisation = administered_organisation(request, pk)
+    membership = get_object_or_404(organisation.memberships, pk=membership_pk)
+    try:
+        change(request.user, membership)
+    except members.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done_message)
+    if membership.user_id == request.user.pk and not request.user.is_superuser:
+        # Their own rights changed: the members page may no longer be theirs to see.
+        return redirect("organisation_detail", organisation.pk)
+    return redirect("member_list", organisation.pk)
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def member_grant_admin(request, pk, membership_pk):
+    return _membership_action(
+        request,
+        pk,
+        membership_pk,
+        members.grant_admin,
+        _("Le membre est maintenant administrateur."),
+    )
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def member_remove_admin(request, pk, membership_pk):
+    return _membership_action(
+        request,
+        pk,
+        membership_pk,
+        members.remove_admin,
+        _("Le membre n'est plus administrateur."),
+    )
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def member_deactivate(request, pk, membership_pk):
+    return _membership_action(
+        request,
+        pk,
+        membership_pk,
+        members.deactivate,
+        _("Le membre a été désactivé : son accès s'arrête à sa prochaine requête."),
+    )
+
+
+@login_not_required
+@never_cache
+def invitation_accept(request, token):
+    invitation = members.pending_invitation(token)
+    if invitation is None:
+        return render(request, "partners/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            members.accept_invitation(
+                token,
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+        except members.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            messages.success(
+                request, _("Votre compte est prêt. Connectez-vous avec votre adresse électronique.")
+            )
+            return redirect("login")
+    return render(
+        request,
+        "partners/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+    )
+
+
+# --- Contacts and offers of an organisation (its admins) ----------------------------------------
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def contact_form(request, pk, contact_pk=None):
+    organisation = administered_organisation(request, pk)
+    contact = get_object_or_404(organisation.contacts, pk=contact_pk) if contact_pk else None
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organisation = organisation
+        form.save()
+        messages.success(request, _("Le contact a été enregistré."))
+        return redirect("organisation_detail", organisation.pk)
+    return render(
+        request,
+        "partners/contact_form.html",
+        {"form": form, "organisation": organisation, "contact": contact},
+    )
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+@require_POST
+def contact_delete(request, pk, contact_pk):
+    organisation = administered_organisation(request, pk)
+    get_object_or_404(organisation.contacts, pk=contact_pk).delete()
+    messages.success(request, _("Le contact a été supprimé."))
+    return redirect("organisation_detail", organisation.pk)
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def offer_form(request, pk, offer_pk=None):
+    organisation = administered_organisation(request, pk)
+    offer = get_object_or_404(organisation.offers, pk=offer_pk) if offer_pk else None
+    form = ServiceOfferForm(request.POST or None, instance=offer)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organisation = organisation
+        form.instance.last_reviewed_on = timezone.localdate()  # saving it is reviewing it
+        form.save()
+        messages.success(request, _("L'offre a été enregistrée."))
+        return redirect("organisation_detail", organisation.pk)
+    return render(
+        request,
+        "partners/offer_form.html",
+        {"form": form, "organisation": organisation, "offer": offer},
+    )
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+@require_POST
+def offer_reviewed(request, pk, offer_pk):
+    """Confirms that an offer is still up to date (resets the twelve-month review clock)."""
+    organisation = administered_organisation(request, pk)
+    updated = organisation.offers.filter(pk=offer_pk).update(last_reviewed_on=timezone.localdate())
+    if not updated:
+        raise Http404
+    messages.success(request, _("L'offre est confirmée à jour."))
+    return redirect("organisation_detail", organisation.pk)
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def offer_list(request):
+    queryset = (
+        ServiceOffer.objects.visible_to(request.user)
+        .filter(is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "title")
+    )
+    filterset, page = filtered_page(request, ServiceOfferFilter, queryset)
+    profile = filterset.is_bound and any(request.GET.get(key) for key in ServiceOfferFilter.PROFILE)
+    return render(
+        request,
+        "partners/offer_list.html",
+        {"filterset": filterset, "page_obj": page, "profile": profile},
+    )
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def resource_list(request):
+    queryset = (
+        Resource.objects.visible_to(request.user)
+        .select_related("organisation")
+        .order_by("category", "name")
+    )
+    filterset, page = filtered_page(request, ResourceFilter, queryset)
+    return render(
+        request, "partners/resource_list.html", {"filterset": filterset, "page_obj": page}
+    )
+
+
+@capability_required(Cap.DIRECTORY_VIEW)
+def training_list(request):
+    queryset = TrainingOffer.objects.visible_to(request.user).order_by("starts_on", "title")
+    filterset, page = filtered_page(request, TrainingFilter, queryset)
+    return render(
+        request,
+        "partners/training_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "can_import": has_capability(request.user, Cap.TRAINING_IMPORT),
+        },
+    )
+
+
+def importable_departments(user):
+    """Department codes a person may import trainings for (None: any, for platform admins)."""
+    if user.is_superuser:
+        return None
+    return {user.active_membership.organisation.department.code}
+
+
+@capability_required(Cap.TRAINING_IMPORT)
+def training_import(request):
+    form = TrainingImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = trainings.import_trainings(
+            form.cleaned_data["file"].read(), allowed_codes=importable_departments(request.user)
+        )
+        if result.ok:
+            messages.success(
+                request,
+                _(
+                    "%(total)s formations importées : %(created)s créées, %(updated)s mises à "
+                    "jour, %(unchanged)s inchangées."
+                )
+                % {
+                    "total": result.total,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
+            return redirect("training_list")
+    return render(
+        request,
+        "partners/training_import.html",
+        {"form": form, "result": result, "columns": trainings.COLUMNS},
+    )

@@ -1,0 +1,244 @@
+"""Membership changes: one function per change (invite, accept, grant or remove admin,
+deactivate), each the only door to it for pages, API and admin actions.
+
+Each function runs in one transaction, locks the organisation row (so that two admins acting at
+once cannot both remove the last admin), checks, writes, and records an audit row. E-mails leave
+after commit. Refusals raise ``MembershipError`` with a French message for the page.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework.authtoken.models import Token
+
+from . import audit
+from .models import Invitation, Membership, Organisation, User
+from .roles import is_organisation_admin
+
+# How long an invitation link may be used.
+INVITATION_VALIDITY = datetime.timedelta(days=7)
+
+
+class MembershipError(Exception):
+    """A refused membership change; ``str(error)`` is the French message to show."""
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_admin(actor, organisation):
+    if not is_organisation_admin(actor, organisation):
+        raise MembershipError(_("Seuls les administrateurs de l'organisation peuvent faire cela."))
+
+
+def _lock(membership):
+    """Locks the organisation, then the membership; returns the fresh membership."""
+    Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+
+
+def _other_active_admins(membership):
+    return (
+        Membership.objects.filter(
+            organisation_id=membership.organisation_id, is_active=True, is_admin=True
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+LAST_ADMIN_MESSAGE = gettext_lazy(
+    "Impossible : c'est le dernier administrateur de l'organisation. Nommez d'abord un autre "
+    "administrateur."
+)
+
+
+def invite(actor, organisation, email, *, is_admin=False, channel="web"):
+    """Invites ``email`` to join ``organisation``; the e-mail with the link leaves after commit.
+
+    Returns the invitation. The link carries a random token, valid ``INVITATION_VALIDITY``.
+    """
+    email = email.strip().lower()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        _check_admin(actor, organisation)
+        if Membership.objects.filter(
+            organisation=organisation, user__email__iexact=email, is_active=True
+        ).exists():
+            raise MembershipError(_("Cette personne est déjà membre de l'organisation."))
+        now = timezone.now()
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=email,
+            is_admin=is_admin,
+            invited_by=actor,
+            token_digest=_digest(token),
+            created_at=now,
+            expires_at=now + INVITATION_VALIDITY,
+        )
+        audit.record(
+            actor,
+            audit.Action.CREATE,
+            "invitation",
+            invitation.pk,
+            channel=channel,
+            detail=f"organisation={organisation.pk} admin={int(is_admin)}",
+        )
+        link = settings.SITE_URL + reverse("invitation_accept", args=[token])
+        transaction.on_commit(lambda: send_invitation_email(email, link, invitation.expires_at))
+    return invitation
+
+
+def send_invitation_email(email, link, expires_at):
+    """The invitation e-mail: the link and its expiry, no personal data."""
+    context = {"link": link, "expires_at": expires_at}
+    send_mail(
+        subject=_("Invitation à rejoindre Passerelle"),
+        message=render_to_string("partners/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+def pending_invitation(token):
+    """The invitation of a link if it can still be used, else None (unknown, used or expired)."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_digest=_digest(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_pending:
+        return None
+    return invitation
+
+
+def accept_invitation(token, *, password, first_name="", last_name=""):
+    """Creates (or reactivates) the invited person's account and their membership.
+
+    Refuses an unknown, used or expired link, a password the validators refuse, and a person
+    who is still an active member of another organisation (one active membership at a time).
+    Returns the user.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().filter(token_digest=_digest(token)).first()
+        )
+        if invitation is None or not invitation.is_pending:
+            raise MembershipError(
+                _("Ce lien d'invitation n'est plus valable : il a déjà servi ou a expiré.")
+            )
+        Organisation.objects.select_for_update().get(pk=invitation.organisation_id)
+        user = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
+        if user is not None and user.memberships.filter(is_active=True).exists():
+            raise MembershipError(
+                _(
+                    "Ce compte est déjà actif dans une organisation. Demandez à son administrateur "
+                    "de le désactiver avant d'accepter cette invitation."
+                )
+            )
+        candidate = user or User(email=invitation.email)
+        candidate.first_name = first_name or candidate.first_name
+        candidate.last_name = last_name or candidate.last_name
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as error:
+            raise MembershipError(" ".join(error.messages))
+        candidate.set_password(password)
+        candidate.is_active = True
+        candidate.save()
+        now = timezone.now()
+        membership = Membership.objects.create(
+            user=candidate,
+            organisation_id=invitation.organisation_id,
+            is_admin=invitation.is_admin,
+            joined_at=now,
+        )
+        invitation.accepted_at = now
+        invitation.accepted_by = candidate
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit.record(
+            candidate,
+            audit.Action.CREATE,
+            "membership",
+            membership.pk,
+            detail=f"invitation={invitation.pk}",
+        )
+    return candidate
+
+
+def set_admin(actor, membership, is_admin, *, channel="web"):
+    """Grants (``is_admin=True``) or removes admin rights; never removes the last admin."""
+    with transaction.atomic():
+        membership = _lock(membership)
+        _check_admin(actor, membership.organisation)
+        if not membership.is_active:
+            raise MembershipError(_("Ce membre a été désactivé."))
+        if membership.is_admin == is_admin:
+            return membership
+        if not is_admin and not _other_active_admins(membership):
+            raise MembershipError(LAST_ADMIN_MESSAGE)
+        membership.is_admin = is_admin
+        membership.save(update_fields=["is_admin"])
+        audit.record(
+            actor,
+            audit.Action.UPDATE,
+            "membership",
+            membership.pk,
+            channel=channel,
+            detail="grant_admin" if is_admin else "remove_admin",
+        )
+    return membership
+
+
+def grant_admin(actor, membership, *, channel="web"):
+    return set_admin(actor, membership, True, channel=channel)
+
+
+def remove_admin(actor, membership, *, channel="web"):
+    return set_admin(actor, membership, False, channel=channel)
+
+
+def deactivate(actor, membership, *, channel="web"):
+    """Deactivates a membership (never deleted: the person's history keeps its author).
+
+    The person's sessions end at their next request (``ActiveMembershipMiddleware``); with no
+    other active membership their account is made inactive and their API token deleted, so that
+    token authentication refuses them too. The last admin cannot be deactivated.
+    """
+    with transaction.atomic():
+        membership = _lock(membership)
+        _check_admin(actor, membership.organisation)
+        if not membership.is_active:
+            return membership
+        if membership.is_admin and not _other_active_admins(membership):
+            raise MembershipError(LAST_ADMIN_MESSAGE)
+        membership.is_active = False
+        membership.deactivated_at = timezone.now()
+        membership.save(update_fields=["is_active", "deactivated_at"])
+        user = User.objects.select_for_update().get(pk=membership.user_id)
+        if not user.memberships.filter(is_active=True).exists() and not user.is_superuser:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            Token.objects.filter(user=user).delete()
+        audit.record(
+            actor,
+            audit.Action.UPDATE,
+            "membership",
+            membership.pk,
+            channel=channel,
+            detail="deactivate",
+        )
+    return membership
