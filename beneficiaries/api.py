@@ -3,6 +3,7 @@ the same rules as the pages (``validation``), the same scope (``visible_to``) an
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import NotFound
 
 from partners import audit
 from partners.roles import Cap, HasCapability
@@ -129,6 +130,12 @@ class BeneficiaryViewSet(
         reading = self.request.method in ("GET", "HEAD", "OPTIONS")
         capability = Cap.BENEFICIARY_VIEW if reading else Cap.BENEFICIARY_EDIT
         return [HasCapability.of(capability)()]
+
+    def permission_denied(self, request, message=None, code=None):
+        # What a role may not do answers 404, as the pages do, so that nothing leaks.
+        if request.user and request.user.is_authenticated:
+            raise NotFound
+        super().permission_denied(request, message=message, code=code)
 
     def get_queryset(self):
         qs = Beneficiary.objects.visible_to(self.request.user).order_by("pk")
