@@ -2,6 +2,7 @@
 the same rules as the pages (``validation``), the same scope (``visible_to``) and audit."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
@@ -114,6 +115,13 @@ class BeneficiarySerializer(serializers.ModelSerializer):
         return attrs
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("ofii_number", str, description="Numéro de dossier OFII exact")
+        ]
+    )
+)
 class BeneficiaryViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -147,6 +147,13 @@ class InterviewForm(DsfrBaseForm, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
             "resources": forms.CheckboxSelectMultiple,
         }
+        labels = {"resources": _("Services de proximité proposés (ressources du département)")}
+        help_texts = {
+            "spe_decision": _(
+                "Obligatoire pour l'entretien personnalisé. « Dispensé » : seulement à la demande "
+                "expresse de la personne."
+            )
+        }
 
     def __init__(self, *args, user, beneficiary, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,12 +161,7 @@ class InterviewForm(DsfrBaseForm, forms.ModelForm):
         self.fields["resources"].queryset = Resource.objects.visible_to(user).order_by(
             "category", "name"
         )
-        self.fields["resources"].label = _("Services de proximité proposés (ressources)")
         self.fields["held_on"].initial = timezone.localdate
-        self.fields["spe_decision"].help_text = _(
-            "Obligatoire pour l'entretien personnalisé. « Dispensé » : seulement à la demande "
-            "expresse de la personne."
-        )
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

@@ -7,7 +7,7 @@ Format (README, "Import CSV des bénéficiaires"): UTF-8 (or Windows-1252), sepa
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -61,7 +61,9 @@ def parse_date(text):
     text = text.strip()
     if not text:
         return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+    if len(text) == 10 and text[4] == "-":
+        return date.fromisoformat(text)  # the common case, much faster than strptime
+    for pattern in ("%d/%m/%Y",):
         try:
             return datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a date, no time)
         except ValueError:

@@ -22,6 +22,14 @@ from .tasks import run_import
 from .timeline import timeline
 
 PAGE_SIZE = 50
+KIND_LABELS = {
+    "file": gettext_lazy("Dossier"),
+    "interview": gettext_lazy("Entretien"),
+    "qualification": gettext_lazy("Qualification"),
+    "referral": gettext_lazy("Orientation"),
+    "referral_event": gettext_lazy("Orientation"),
+    "follow_up": gettext_lazy("Suivi"),
+}
 OBJECT_TYPE = services.OBJECT_TYPE
 
 
@@ -130,7 +138,10 @@ def beneficiary_detail(request, pk):
         "beneficiary": beneficiary,
         "can_edit": can_edit,
         "out_of_public": validation.is_out_of_public(beneficiary.first_permit_date),
-        "entries": timeline(beneficiary, request.user),
+        "entries": [
+            (entry, KIND_LABELS.get(entry.kind, entry.kind))
+            for entry in timeline(beneficiary, request.user)
+        ],
         "interviews": beneficiary.interviews.all(),
         "qualifications": beneficiary.qualifications.all(),
         "corrections": beneficiary.corrections.select_related("author")[:20] if can_edit else [],
