@@ -198,6 +198,7 @@ def interview_create(request, pk):
         else:
             messages.success(request, _("Entretien enregistré."))
         return redirect("beneficiaries:detail", pk=pk)
+    audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, pk, detail="interview_form")
     return render(
         request, "beneficiaries/interview_form.html", {"form": form, "beneficiary": beneficiary}
     )
@@ -212,6 +213,7 @@ def qualification_create(request, pk):
         services.record_qualification(request.user, beneficiary, form)
         messages.success(request, _("Qualification enregistrée."))
         return redirect("beneficiaries:detail", pk=pk)
+    audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, pk, detail="qualification_form")
     return render(
         request,
         "beneficiaries/qualification_form.html",

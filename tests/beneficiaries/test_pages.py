@@ -399,3 +399,14 @@ def test_rights_export_gives_everything_in_json_and_html(client, ofii, orgs, par
     page = client.get(reverse("beneficiaries:rights", args=[paris_file.pk])).content.decode()
     assert "Hébergée chez un tiers" in page and "Orientations" in page
     assert AuditEntry.objects.filter(action="export", detail__startswith="rgpd").count() == 2
+
+
+def test_the_ofii_home_panel_counts_the_department_files(client, ofii, orgs):
+    interviewed = BeneficiaryFactory(ofii_organisation=orgs["ofii"])
+    InterviewFactory(beneficiary=interviewed)
+    BeneficiaryFactory(ofii_organisation=orgs["ofii"])
+    BeneficiaryFactory(ofii_organisation=orgs["ofii93"])
+    client.force_login(ofii)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="without-interview">1<' in page
+    assert "Dossiers du département" in page
