@@ -130,7 +130,8 @@ def visible_duplicates(user, form):
 @capability_required(Cap.BENEFICIARY_VIEW)
 def beneficiary_detail(request, pk):
     beneficiary = get_object_or_404(
-        visible_files(request.user).prefetch_related("interviews", "qualifications"), pk=pk
+        visible_files(request.user).prefetch_related("interviews__resources", "qualifications"),
+        pk=pk,
     )
     audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, beneficiary.pk)
     can_edit = has_capability(request.user, Cap.BENEFICIARY_EDIT)

@@ -410,3 +410,29 @@ def test_the_ofii_home_panel_counts_the_department_files(client, ofii, orgs):
     page = client.get(reverse("home")).content.decode()
     assert 'data-testid="without-interview">1<' in page
     assert "Dossiers du département" in page
+
+
+def test_an_interview_suggests_resources_of_the_department_only(client, ofii, paris_file, orgs):
+    from partners.models import Resource
+
+    housing = Resource.objects.create(
+        department=orgs["ofii"].department, name="Accueil logement Paris", category="housing"
+    )
+    elsewhere = Resource.objects.create(
+        department=orgs["ofii93"].department, name="Logement Bobigny", category="housing"
+    )
+    client.force_login(ofii)
+    url = reverse("beneficiaries:interview_create", args=[paris_file.pk])
+    form_page = client.get(url).content.decode()
+    assert "Accueil logement Paris" in form_page and "Logement Bobigny" not in form_page
+    data = {
+        "kind": "skills_assessment",
+        "held_on": timezone.localdate().isoformat(),
+        "prescribed_hours": "0",
+    }
+    response = client.post(url, {**data, "resources": [elsewhere.pk]})
+    assert response.context["form"].errors["resources"]
+    response = client.post(url, {**data, "resources": [housing.pk]})
+    assert response.status_code == 302
+    assert list(Interview.objects.get().resources.all()) == [housing]
+    assert "Accueil logement Paris" in client.get(detail_url(paris_file)).content.decode()
