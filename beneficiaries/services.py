@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from partners import audit
@@ -121,10 +121,12 @@ def with_last_decision(qs):
 
 
 def filter_files(qs, filters, today=None):
-    """Applies the cleaned data of ``BeneficiaryFilterForm`` to a queryset already scoped."""
+    """Applies the cleaned data of ``BeneficiaryFilterForm`` to a queryset already scoped, with
+    the latest SPE decision annotated."""
     from .forms import SORTS, Public
 
     today = today or timezone.localdate()
+    qs = with_last_decision(qs)
     q = (filters.get("q") or "").strip()
     if q:
         # Every word of the name, in any order, accents and case ignored.
@@ -148,13 +150,8 @@ def filter_files(qs, filters, today=None):
     if filters.get("french_level"):
         qs = qs.filter(french_level=filters["french_level"])
     if filters.get("spe_decision"):
-        qs = qs.filter(
-            Exists(
-                Interview.objects.filter(
-                    beneficiary=OuterRef("pk"), spe_decision=filters["spe_decision"]
-                )
-            )
-        )
+        # The decision of the latest personalised interview, as the list shows it.
+        qs = qs.filter(last_spe_decision=filters["spe_decision"])
     if filters.get("open_referral"):
         # The reverse relation of the referrals app, without importing it.
         with_open = Beneficiary.objects.filter(referrals__status__in=OPEN_REFERRAL_STATUSES).values(

@@ -40,9 +40,9 @@ def visible_files(user):
 def filtered_files(request):
     """The scoped, filtered and sorted files of the list, and its filter form."""
     form = BeneficiaryFilterForm(request.GET or None)
-    qs = services.with_last_decision(Beneficiary.objects.visible_to(request.user))
+    qs = Beneficiary.objects.visible_to(request.user)
     if form.is_bound and not form.is_valid():
-        return form, qs.none()
+        return form, services.with_last_decision(qs.none())
     filters = form.cleaned_data if form.is_bound else {}
     return form, services.filter_files(qs, filters)
 

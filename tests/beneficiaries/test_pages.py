@@ -436,3 +436,23 @@ def test_an_interview_suggests_resources_of_the_department_only(client, ofii, pa
     assert response.status_code == 302
     assert list(Interview.objects.get().resources.all()) == [housing]
     assert "Accueil logement Paris" in client.get(detail_url(paris_file)).content.decode()
+
+
+def test_the_detail_page_does_not_grow_with_the_path(client, ofii, paris_file):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(ofii)
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(detail_url(paris_file)).status_code == 200
+        return len(context.captured_queries)
+
+    InterviewFactory(beneficiary=paris_file, auditor=ofii)
+    Qualification.objects.create(beneficiary=paris_file, kind="diploma", title="Licence")
+    before = queries()
+    for _n in range(10):
+        InterviewFactory(beneficiary=paris_file, auditor=ofii)
+        Qualification.objects.create(beneficiary=paris_file, kind="diploma", title="Master")
+    assert queries() == before
