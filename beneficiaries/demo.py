@@ -112,6 +112,8 @@ def plan(code, count, today):
             "created_at": aware(cir, 9),
         }
         held = min(cir + timedelta(days=rng.randint(0, 20)), today)
+        # The latest signatories (2 %) still await their personalised interview.
+        awaiting = index >= count * 0.98
         interviews = [
             {
                 "kind": "personalised",
@@ -122,6 +124,8 @@ def plan(code, count, today):
                 "spe_decision": pick(rng, SPE_DECISIONS),
             }
         ]
+        if awaiting:
+            interviews = []
         end = cir + timedelta(days=rng.randint(330, 420))
         held_end_of_cir = rng.random() < 0.6
         if end < today and held_end_of_cir:
@@ -136,7 +140,7 @@ def plan(code, count, today):
                 }
             )
         qualification = rng.choice(DIPLOMAS) if values["higher_education"] else None
-        values["last_activity_at"] = aware(max(i["held_on"] for i in interviews), 11)
+        values["last_activity_at"] = aware(max([cir] + [i["held_on"] for i in interviews]), 11)
         rows.append((values, interviews, qualification))
     return rows
 

@@ -26,7 +26,8 @@ def test_demo_files_are_many_varied_and_loaded_once():
     assert len(kinds) >= 6 and kinds["family"] > kinds["work"] > kinds["stateless"]
     assert set(Beneficiary.objects.values_list("sex", flat=True)) == {"F", "M"}
     assert Beneficiary.objects.filter(french_level="none").exists()
-    assert Interview.objects.filter(kind="personalised").count() == Beneficiary.objects.count()
+    interviewed = Interview.objects.filter(kind="personalised").count()
+    assert 0.95 * Beneficiary.objects.count() < interviewed < Beneficiary.objects.count()
     assert Interview.objects.filter(spe_decision="oriented").exists()
     assert Interview.objects.filter(kind="end_of_cir").exists()
 
