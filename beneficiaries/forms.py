@@ -9,6 +9,7 @@ from partners.choices import FrenchLevel
 from partners.models import Resource
 
 from . import validation
+from .countries import nationality_choices
 from .models import (
     Beneficiary,
     Interview,
@@ -52,6 +53,14 @@ class BeneficiaryForm(DsfrBaseForm, forms.ModelForm):
     confirm_not_duplicate = forms.BooleanField(
         label=_("J'ai vérifié : il s'agit d'une autre personne (homonyme)"),
         required=False,
+    )
+    nationality = forms.ChoiceField(
+        label=_("Nationalité"),
+        choices=lambda: [("", "---------")] + nationality_choices(),
+        help_text=_(
+            "Les ressortissants de l'Union européenne, de l'EEE et de la Suisse ne relèvent pas "
+            "de l'accord."
+        ),
     )
 
     class Meta:

@@ -178,6 +178,12 @@ class Beneficiary(models.Model):
         return self.age < UNDER_AGE
 
     @property
+    def nationality_label(self):
+        from .countries import country_name
+
+        return country_name(self.nationality)
+
+    @property
     def is_bpi(self):
         return self.permit_kind in BPI_PERMIT_KINDS
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .countries import COUNTRY_NAMES
 from .models import ELIGIBILITY_YEARS, Beneficiary, name_key
 
 OFII_NUMBER_RE = re.compile(r"^(\d{2}|2[AB]|\d{3})-(19|20)\d{2}-\d{5,6}$")
@@ -28,15 +29,7 @@ EU_EEA_CH_CODES = EU_CODES | EEA_CODES | SWISS_CODES | {"EL"}  # "EL": the EU's 
 
 # ISO 3166-1 alpha-2 codes of sovereign states, plus Kosovo (XK), Western Sahara (EH), Hong Kong
 # (HK), Macao (MO) and XX for a stateless person or an undetermined nationality.
-COUNTRY_CODES = frozenset(
-    """AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY BZ CA CD CF
-    CG CH CI CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FM FR GA GB GD
-    GE GH GM GN GQ GR GT GW GY HK HN HR HT HU ID IE IL IN IQ IR IS IT JM JO JP KE KG KH KI KM KN KP
-    KR KW KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MG MH MK ML MM MN MO MR MT MU MV MW MX MY
-    MZ NA NE NG NI NL NO NP NR NZ OM PA PE PG PH PK PL PS PT PW PY QA RO RS RU RW SA SB SC SD SE SG
-    SI SK SL SM SN SO SR SS ST SV SY SZ TD TG TH TJ TL TM TN TO TR TT TV TW TZ UA UG US UY UZ VA VC
-    VE VN VU WS XK XX YE ZA ZM ZW""".split()
-)
+COUNTRY_CODES = frozenset(COUNTRY_NAMES)
 
 # The fields ``file_errors`` looks at.
 CHECKED_FIELDS = ("ofii_number", "nationality", "birth_date", "first_permit_date", "cir_signed_on")

@@ -18,7 +18,7 @@ def fill_file(page, ofii_number):
     page.locator("#id_first_name").fill("Aminata")
     page.locator("#id_sex").select_option("F")
     page.locator("#id_birth_date").fill("2004-06-09")
-    page.locator("#id_nationality").fill("BF")
+    page.locator("#id_nationality").select_option("BF")
     page.locator("#id_permit_kind").select_option("family")
     page.locator("#id_first_permit_date").fill((today - datetime.timedelta(days=120)).isoformat())
     page.locator("#id_cir_signed_on").fill((today - datetime.timedelta(days=60)).isoformat())

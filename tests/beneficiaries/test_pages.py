@@ -43,7 +43,7 @@ def test_ofii_creates_a_file_with_an_audit_row(client, ofii, orgs):
 
 def test_italian_nationality_is_refused_with_its_message(client, ofii):
     client.force_login(ofii)
-    response = client.post(reverse("beneficiaries:create"), valid_values(nationality="it"))
+    response = client.post(reverse("beneficiaries:create"), valid_values(nationality="IT"))
     assert response.status_code == 200
     assert not Beneficiary.objects.exists()
     errors = response.context["form"].errors["nationality"]
@@ -57,7 +57,7 @@ def test_italian_nationality_is_refused_with_its_message(client, ofii):
     [
         ({"birth_date": "2999-01-01"}, "birth_date", "futur"),
         ({"ofii_number": "123456"}, "ofii_number", "mal formé"),
-        ({"nationality": "ZZ"}, "nationality", "inconnu"),
+        ({"nationality": "ZZ"}, "nationality", "choix valide"),
         ({"nationality": "CH"}, "nationality", "Suisse"),
         ({"nationality": "NO"}, "nationality", "refusée"),
     ],
