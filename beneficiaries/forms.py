@@ -192,6 +192,12 @@ class InterviewForm(DsfrBaseForm, forms.ModelForm):
 
 
 class QualificationForm(DsfrBaseForm, forms.ModelForm):
+    country = forms.ChoiceField(
+        label=_("Pays"),
+        required=False,
+        choices=lambda: [("", "---------")] + nationality_choices(),
+    )
+
     class Meta:
         model = Qualification
         fields = [
@@ -205,12 +211,6 @@ class QualificationForm(DsfrBaseForm, forms.ModelForm):
             "result_on",
         ]
         widgets = {"requested_on": DATE_WIDGET, "result_on": DATE_WIDGET}
-
-    def clean_country(self):
-        code = (self.cleaned_data.get("country") or "").strip().upper()
-        if code and code not in validation.COUNTRY_CODES:
-            raise forms.ValidationError(_("Code pays inconnu (ISO 3166 à deux lettres)."))
-        return code
 
     def clean(self):
         data = super().clean()

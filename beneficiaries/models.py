@@ -302,6 +302,12 @@ class Qualification(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def country_label(self):
+        from .countries import country_name
+
+        return country_name(self.country)
+
 
 # --- Import jobs and the history of corrections --------------------------------------------------
 

@@ -284,7 +284,7 @@ def test_a_qualification_with_its_recognition(client, ofii, paris_file):
         {
             "kind": "diploma",
             "title": "Licence de gestion",
-            "country": "sn",
+            "country": "SN",
             "obtained_year": "2018",
             "recognition": "enic_naric",
             "requested_on": "2026-01-05",
