@@ -1,0 +1,90 @@
+import datetime
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from beneficiaries import retention
+from beneficiaries.models import Beneficiary, Correction, Interview
+from partners.models import AuditEntry
+
+from ..factories import BeneficiaryFactory, InterviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def inactive_for(months, orgs, **kwargs):
+    return BeneficiaryFactory(
+        ofii_organisation=orgs["ofii"],
+        last_activity_at=timezone.now() - relativedelta(months=months),
+        birth_date=datetime.date(1990, 7, 14),
+        email="personne@example.org",
+        phone="0612345678",
+        **kwargs,
+    )
+
+
+def test_a_25_month_old_inactive_file_is_anonymised_a_23_month_old_one_is_left(orgs, ofii):
+    old = inactive_for(25, orgs, sex="F", nationality="AF", permit_kind="refugee", rqth=True)
+    recent = inactive_for(23, orgs)
+    InterviewFactory(beneficiary=old, social_situation="Hébergée", spe_decision="oriented")
+    Correction.objects.create(beneficiary=old, changes={"phone": {"old": "06", "new": "07"}})
+
+    assert retention.run(apply=True) == 1
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.anonymised_at is not None and recent.anonymised_at is None
+    assert (old.last_name, old.first_name, old.email, old.phone, old.search_key) == ("",) * 5
+    assert old.ofii_number == f"ANON-{old.pk}"
+    # What statistics need stays.
+    assert (old.sex, old.nationality, old.permit_kind, old.rqth) == ("F", "AF", "refugee", True)
+    assert old.birth_date == datetime.date(1990, 1, 1)
+    assert old.cir_signed_on is not None and old.ofii_organisation == orgs["ofii"]
+    interview = Interview.objects.get(beneficiary=old)
+    assert (interview.social_situation, interview.spe_decision) == ("", "oriented")
+    assert not Correction.objects.filter(beneficiary=old).exists()
+    assert AuditEntry.objects.filter(action="anonymise", object_id=str(old.pk)).exists()
+    # It can no longer be opened.
+    assert old not in Beneficiary.objects.visible_to(ofii)
+    assert recent.last_name != ""
+
+
+def test_an_anonymised_file_answers_404(client, ofii, orgs):
+    old = inactive_for(25, orgs)
+    retention.run(apply=True)
+    client.force_login(ofii)
+    assert client.get(reverse("beneficiaries:detail", args=[old.pk])).status_code == 404
+
+
+def test_the_command_does_nothing_without_apply(orgs, capsys):
+    old = inactive_for(25, orgs)
+    call_command("apply_retention")
+    old.refresh_from_db()
+    assert old.anonymised_at is None
+    assert "1 dossier(s) seraient anonymisé(s)" in capsys.readouterr().out
+    call_command("apply_retention", "--apply")
+    old.refresh_from_db()
+    assert old.anonymised_at is not None
+
+
+def test_the_retention_period_is_a_setting(orgs, settings):
+    settings.RETENTION_MONTHS = 36
+    inactive_for(25, orgs)
+    assert retention.run(apply=True) == 0
+
+
+def test_beat_runs_the_retention_task(settings):
+    from beneficiaries.tasks import apply_retention
+
+    entry = settings.CELERY_BEAT_SCHEDULE["beneficiaries-retention"]
+    assert entry["task"] == apply_retention.name
+
+
+def test_the_task_anonymises(orgs):
+    from beneficiaries.tasks import apply_retention
+
+    inactive_for(25, orgs)
+    assert apply_retention.delay().get() == 1
