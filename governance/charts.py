@@ -26,6 +26,12 @@ def _number(value):
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _short(text, length):
+    """Shorten a label before escaping it (never cut an entity in two)."""
+    text = str(text)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def _scale_max(values):
     top = max([v for v in values if v is not None] or [0])
     if top <= 5:
@@ -112,7 +118,7 @@ def bar_chart(title, labels, series, *, desc="", width=WIDTH, height=HEIGHT):
             )
         parts.append(
             f'<text x="{MARGIN_LEFT + i * group + group / 2:.1f}" y="{bottom + 14}" '
-            f'text-anchor="middle" fill="#161616">{escape(str(label))[:14]}</text>'
+            f'text-anchor="middle" fill="#161616">{escape(_short(label, 14))}</text>'
         )
     parts.append(
         f'<line x1="{MARGIN_LEFT}" x2="{width - 8}" y1="{bottom}" y2="{bottom}" stroke="#161616"/>'
@@ -162,7 +168,7 @@ def line_chart(title, labels, series, *, desc="", width=WIDTH, height=HEIGHT):
     for i, label in enumerate(labels):
         parts.append(
             f'<text x="{MARGIN_LEFT + 8 + i * step:.1f}" y="{bottom + 14}" text-anchor="middle" '
-            f'fill="#161616">{escape(str(label))[:10]}</text>'
+            f'fill="#161616">{escape(_short(label, 10))}</text>'
         )
     parts.append(
         f'<line x1="{MARGIN_LEFT}" x2="{width - 8}" y1="{bottom}" y2="{bottom}" stroke="#161616"/>'

@@ -386,3 +386,12 @@ def test_home_panel_of_the_coordinator(client, prefecture, agreement):
     text = _login(client, prefecture).get("/").content.decode()
     assert 'data-testid="governance-panel"' in text
     assert 'data-testid="cadence-warning-copil"' in text
+
+
+@pytest.mark.django_db
+def test_home_panel_of_a_partner_reads_the_governance(client, partner, agreement):
+    MeetingFactory(agreement=agreement, date=timezone.now() + dt.timedelta(days=20))
+    text = _login(client, partner).get("/").content.decode()
+    assert 'data-testid="governance-panel"' in text
+    assert "Prochaines réunions" in text
+    assert "Programmer une réunion" not in text
