@@ -5,6 +5,27 @@ from decimal import Decimal
 from . import statistics
 from .models import Indicator
 
+# Figures where less is better: the target is a ceiling.
+LOWER_IS_BETTER = {
+    "median_days_to_answer",
+    "median_days_to_first_appointment",
+    "overdue",
+    "answered_late",
+}
+
+
+def progress_of(value, target, lower_is_better=False):
+    """Per cent of the target reached (a ceiling when less is better), or None."""
+    if value is None or target is None:
+        return None
+    if lower_is_better:
+        if value <= target:
+            return 100
+        return int(target / value * 100)
+    if not target:
+        return None
+    return int(min(value / target * 100, 999))
+
 
 def _number(value):
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -37,9 +58,7 @@ def indicator_rows(agreement, actions, year):
                 value = entry.value if entry else None
                 comment = entry.comment if entry else ""
             number = _number(value)
-            progress = None
-            if number is not None and target:
-                progress = int(min(number / target * 100, 999))
+            progress = progress_of(number, target, indicator.statistic in LOWER_IS_BETTER)
             indicators.append(
                 {
                     "indicator": indicator,

@@ -192,3 +192,18 @@ def test_value_of_reads_dotted_keys():
     assert statistics.value_of(figures, "by_public.women.x") == 3
     assert statistics.value_of(figures, "by_month.2.x") == 5
     assert statistics.value_of(figures, "missing.x") is None
+
+
+def test_progress_against_a_target():
+    from decimal import Decimal
+
+    from governance.progress import progress_of
+
+    assert progress_of(Decimal(8), Decimal(16)) == 50
+    assert progress_of(Decimal(30), Decimal(10)) == 300
+    assert progress_of(None, Decimal(10)) is None
+    assert progress_of(Decimal(3), Decimal(0)) is None
+    # A ceiling: 8 days for a target of 10 is reached; 20 days is half-way.
+    assert progress_of(Decimal(8), Decimal(10), lower_is_better=True) == 100
+    assert progress_of(Decimal(20), Decimal(10), lower_is_better=True) == 50
+    assert progress_of(Decimal(0), Decimal(0), lower_is_better=True) == 100
