@@ -80,6 +80,9 @@ class ReferralSerializer(serializers.ModelSerializer):
             "redirected_to",
         ]
         extra_kwargs = {"service_offer": {"required": False, "allow_null": True}}
+        # The one-open-referral rule is checked by ``states.send`` (a field error on
+        # ``to_organisation``), not by DRF's generic unique-together message.
+        validators = []
 
 
 class AcceptSerializer(serializers.Serializer):
@@ -175,7 +178,7 @@ class ReferralViewSet(
     def _fresh(self, pk):
         return self.get_serializer(self.get_queryset().get(pk=pk)).data
 
-    def _act(self, request, name, payload_class, convert=None):
+    def _act(self, request, name, payload_class):
         referral = self.get_object()
         payload = payload_class(data=request.data)
         payload.is_valid(raise_exception=True)
