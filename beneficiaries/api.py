@@ -1,2 +1,165 @@
+"""``/api/v1/beneficiaries/``: GET (list, detail), POST, PATCH — the exchange format's names,
+the same rules as the pages (``validation``), the same scope (``visible_to``) and audit."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, serializers, viewsets
+
+from partners import audit
+from partners.roles import Cap, HasCapability
+
+from . import services, validation
+from .models import Beneficiary
+
+EXCHANGE_FIELDS = [
+    "id",
+    "ofii_number",
+    "last_name",
+    "first_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "permit_kind",
+    "first_permit_date",
+    "cir_signed_on",
+    "postcode",
+    "commune",
+    "email",
+    "phone",
+    "rqth",
+    "higher_education",
+    "french_level",
+    "france_travail_id",
+]
+DERIVED_FIELDS = ["age", "is_under_26", "is_bpi", "eligible_until"]
+
+
+class BeneficiarySerializer(serializers.ModelSerializer):
+    age = serializers.IntegerField(read_only=True)
+    is_under_26 = serializers.BooleanField(read_only=True)
+    is_bpi = serializers.BooleanField(read_only=True)
+    eligible_until = serializers.DateField(read_only=True)
+    confirm_out_of_public = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_(
+            "Confirme l'enregistrement d'une personne dont le premier titre a plus de 5 ans."
+        ),
+    )
+    confirm_not_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_("Confirme qu'il s'agit d'un homonyme d'un dossier existant."),
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = (
+            EXCHANGE_FIELDS + DERIVED_FIELDS + ["confirm_out_of_public", "confirm_not_duplicate"]
+        )
+        read_only_fields = ["id"]
+        extra_kwargs = {"ofii_number": {"validators": []}}  # checked below, with a clearer message
+
+    def validate_nationality(self, value):
+        return value.strip().upper()
+
+    def validate_ofii_number(self, value):
+        return value.strip().upper()
+
+    def validate(self, attrs):
+        confirm_out = attrs.pop("confirm_out_of_public", False)
+        confirm_dup = attrs.pop("confirm_not_duplicate", False)
+        instance = self.instance
+        # A partial update is checked as the file it would become.
+        merged = {
+            field: attrs.get(field, getattr(instance, field, None))
+            for field in validation.CHECKED_FIELDS
+        }
+        if instance is not None and merged["first_permit_date"] == instance.first_permit_date:
+            # A file recorded in time stays editable once its five years have passed.
+            confirm_out = True
+        errors = validation.file_errors(merged, confirmed_out_of_public=confirm_out)
+        if errors:
+            raise serializers.ValidationError(errors)
+        identity = {
+            field: attrs.get(field, getattr(instance, field, None))
+            for field in ("ofii_number", "last_name", "first_name", "birth_date")
+        }
+        duplicates = list(
+            validation.find_duplicates(**identity, exclude=instance.pk if instance else None)
+        )
+        if any(d.ofii_number == identity["ofii_number"] for d in duplicates):
+            raise serializers.ValidationError(
+                {"ofii_number": [_("Un dossier existe déjà avec ce numéro OFII.")]}
+            )
+        if duplicates and not confirm_dup:
+            visible = set(
+                Beneficiary.objects.visible_to(self.context["request"].user)
+                .filter(pk__in=[d.pk for d in duplicates])
+                .values_list("pk", flat=True)
+            )
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        _(
+                            "Un dossier existe déjà pour une personne du même nom née le même "
+                            "jour. Envoyez confirm_not_duplicate=true s'il s'agit d'un homonyme."
+                        )
+                    ],
+                    "duplicates": sorted(visible),
+                }
+            )
+        return attrs
+
+
+class BeneficiaryViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Beneficiary files in the caller's scope. ``?ofii_number=`` finds one file by number."""
+
+    serializer_class = BeneficiarySerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        reading = self.request.method in ("GET", "HEAD", "OPTIONS")
+        capability = Cap.BENEFICIARY_VIEW if reading else Cap.BENEFICIARY_EDIT
+        return [HasCapability.of(capability)()]
+
+    def get_queryset(self):
+        qs = Beneficiary.objects.visible_to(self.request.user).order_by("pk")
+        number = self.request.query_params.get("ofii_number")
+        if number:
+            qs = qs.filter(ofii_number__iexact=number.strip())
+        return qs
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        ids = [row["id"] for row in response.data["results"]]
+        audit.record_many(request.user, audit.Action.LIST, "beneficiary", ids, channel="api")
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit.record(
+            request.user, audit.Action.VIEW, "beneficiary", response.data["id"], channel="api"
+        )
+        return response
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_file(
+            self.request.user, serializer.validated_data, channel="api"
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance, _changes = services.correct_file(
+            self.request.user, serializer.instance.pk, serializer.validated_data, channel="api"
+        )
+
+
 def register(router):
-    """This app's API resources are registered on the v1 router here."""
+    router.register("beneficiaries", BeneficiaryViewSet, basename="beneficiary")

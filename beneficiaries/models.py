@@ -1,5 +1,6 @@
 """The CIR signatory's file and path: beneficiary, interviews, qualifications."""
 
+import unicodedata
 from datetime import date
 
 from django.conf import settings
@@ -49,7 +50,24 @@ class JobSeekerStatus(models.TextChoices):
     UNKNOWN = "unknown", _("Inconnu")
 
 
+def normalise(text):
+    """Lower case, no accents, single spaces: "Élodie  N'DIAYE" → "elodie n'diaye"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.lower().replace("-", " ").split())
+
+
+def name_key(last_name, first_name):
+    """The search key of a name, to find duplicates and search whatever the accents and case."""
+    return f"{normalise(last_name)} {normalise(first_name)}".strip()
+
+
 class BeneficiaryQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        for obj in objs:
+            obj.search_key = name_key(obj.last_name, obj.first_name)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def visible_to(self, user):
         """The one scope of personal files (DESIGN.md §4).
 
@@ -118,6 +136,9 @@ class Beneficiary(models.Model):
         _("dernière activité"), default=timezone.now, db_index=True
     )
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    # Normalised "last first" name (no accents, lower case), kept in step by save() and
+    # bulk_create(): an index for duplicate checks and searches, not a fact about the person.
+    search_key = models.CharField(max_length=310, blank=True, db_index=True, editable=False)
 
     objects = BeneficiaryQuerySet.as_manager()
 
@@ -135,6 +156,13 @@ class Beneficiary(models.Model):
 
     def __str__(self):
         return f"{self.last_name} {self.first_name} ({self.ofii_number})"
+
+    def save(self, *args, **kwargs):
+        self.search_key = name_key(self.last_name, self.first_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"last_name", "first_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
     # Derived facts: computed, never stored.
     def age_on(self, day):
@@ -267,3 +295,86 @@ class Qualification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Import jobs and the history of corrections --------------------------------------------------
+
+
+class ImportJob(models.Model):
+    """A CSV import of beneficiary files: a row with a status, claimed atomically by a task.
+
+    The uploaded text is kept only until the job ends (it holds personal data).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        CHECKING = "checking", _("Vérification en cours")
+        WRITING = "writing", _("Enregistrement en cours")
+        DONE = "done", _("Importé")
+        REJECTED = "rejected", _("Refusé : lignes en erreur")
+        FAILED = "failed", _("Échec technique")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(_("fichier"), max_length=255, blank=True)
+    content = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    total_lines = models.PositiveIntegerField(default=0)
+    processed_lines = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    # [{"line": 3, "message": "…"}]: every faulty line, with its number and reason.
+    errors = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import de bénéficiaires")
+
+    def __str__(self):
+        return f"import {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
+
+    @property
+    def progress(self):
+        """Percentage shown on the progress page."""
+        if self.is_finished:
+            return 100
+        if not self.total_lines:
+            return 0
+        return min(99, int(self.processed_lines * 100 / self.total_lines))
+
+
+class Correction(models.Model):
+    """The history of a file: every change, field by field, with the previous value.
+
+    Kept with the file (the person's right to rectification leaves a trace) and erased with it
+    when the file is anonymised.
+    """
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="corrections"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    channel = models.CharField(max_length=10, default="web")
+    # {"field": {"old": "…", "new": "…"}}
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("correction")
+
+    def __str__(self):
+        return f"correction {self.beneficiary_id} {self.at:%Y-%m-%d}"

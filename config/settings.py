@@ -144,6 +144,10 @@ CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "partners.tasks.heartbeat", "schedule": 60.0},
+    "beneficiaries-retention": {
+        "task": "beneficiaries.tasks.apply_retention",
+        "schedule": 24 * 60 * 60.0,
+    },
     "referral-reminders": {"task": "referrals.tasks.send_overdue_reminders", "schedule": 3600.0},
 }
 

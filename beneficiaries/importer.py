@@ -1,0 +1,332 @@
+"""CSV import of beneficiary files: checked in full first, all or nothing.
+
+Format (README, "Import CSV des bénéficiaires"): UTF-8 (or Windows-1252), separator ``;`` or
+``,``, one header line with the exchange format's field names. Dates ``AAAA-MM-JJ`` or
+``JJ/MM/AAAA``; booleans ``oui``/``non`` (or 1/0, true/false, empty = non).
+"""
+
+import csv
+import io
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners import audit
+from partners.choices import FrenchLevel
+
+from . import validation
+from .models import Beneficiary, ImportJob, PermitKind, Sex, name_key
+
+REQUIRED_COLUMNS = [
+    "ofii_number",
+    "last_name",
+    "first_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "permit_kind",
+    "first_permit_date",
+]
+OPTIONAL_COLUMNS = [
+    "cir_signed_on",
+    "postcode",
+    "commune",
+    "email",
+    "phone",
+    "rqth",
+    "higher_education",
+    "french_level",
+    "france_travail_id",
+    "confirm_out_of_public",
+]
+TRUE = {"oui", "o", "1", "true", "vrai", "yes", "x"}
+FALSE = {"non", "n", "0", "false", "faux", "no", ""}
+PROGRESS_EVERY = 1000
+BATCH_SIZE = 1000
+MAX_REPORTED_ERRORS = 5000
+
+
+def decode(raw):
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def parse_date(text):
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def parse_bool(text):
+    value = text.strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ValueError
+
+
+class LineError(Exception):
+    pass
+
+
+def parse_line(row):
+    """The values of one CSV row, or ``LineError`` with every reason."""
+    problems = []
+    values = {}
+    get = {key: (value or "").strip() for key, value in row.items() if key}
+
+    for column in REQUIRED_COLUMNS:
+        if not get.get(column):
+            problems.append(_("%(column)s manquant") % {"column": column})
+    for column in ("ofii_number", "last_name", "first_name", "postcode", "commune", "email"):
+        values[column] = get.get(column, "")
+    values["ofii_number"] = values["ofii_number"].upper()
+    values["phone"] = get.get("phone", "")
+    values["france_travail_id"] = get.get("france_travail_id", "")
+    values["nationality"] = get.get("nationality", "").upper()
+
+    sex = get.get("sex", "").upper()
+    if sex and sex not in Sex.values:
+        problems.append(_("sex : F ou M attendu"))
+    values["sex"] = sex
+    permit = get.get("permit_kind", "").lower()
+    if permit and permit not in PermitKind.values:
+        problems.append(
+            _("permit_kind inconnu (attendu : %(codes)s)") % {"codes": ", ".join(PermitKind.values)}
+        )
+    values["permit_kind"] = permit
+    level = get.get("french_level", "") or FrenchLevel.NONE
+    level = level if level == FrenchLevel.NONE else level.upper()
+    if level not in FrenchLevel.values:
+        problems.append(_("french_level inconnu (attendu : none, A1 … C2)"))
+    values["french_level"] = level
+
+    for column in ("birth_date", "first_permit_date", "cir_signed_on"):
+        try:
+            values[column] = parse_date(get.get(column, ""))
+        except ValueError:
+            problems.append(_("%(column)s : date invalide (AAAA-MM-JJ)") % {"column": column})
+            values[column] = None
+    confirmed = False
+    for column in ("rqth", "higher_education", "confirm_out_of_public"):
+        try:
+            flag = parse_bool(get.get(column, ""))
+        except ValueError:
+            problems.append(_("%(column)s : oui ou non attendu") % {"column": column})
+            flag = False
+        if column == "confirm_out_of_public":
+            confirmed = flag
+        else:
+            values[column] = flag
+    if len(values["postcode"]) > 5:
+        problems.append(_("postcode : 5 caractères au plus"))
+    if values["email"] and "@" not in values["email"]:
+        problems.append(_("email invalide"))
+
+    checked = {
+        field: values[field]
+        for field in validation.CHECKED_FIELDS
+        if values.get(field) not in (None, "")
+    }
+    for _field, messages in validation.file_errors(
+        checked, confirmed_out_of_public=confirmed
+    ).items():
+        problems.extend(messages)
+    if problems:
+        raise LineError(" ; ".join(str(p) for p in problems))
+    return values
+
+
+def check(text, on_progress=None):
+    """Parses and checks every line. Returns ``(files, errors, total)``: the values of every line,
+    and ``[{"line", "message"}]`` for every faulty one (duplicates included)."""
+    reader_text = decode(text)
+    first_line = reader_text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(reader_text), delimiter=delimiter)
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        return [], [{"line": 1, "message": _("Colonnes manquantes : ") + ", ".join(missing)}], 0
+
+    files, errors = [], []
+    numbers_seen, names_seen = {}, {}
+    total = 0
+    for row in reader:
+        line = reader.line_num
+        total += 1
+        try:
+            values = parse_line(row)
+        except LineError as error:
+            errors.append({"line": line, "message": str(error)})
+            continue
+        number = values["ofii_number"]
+        key = (name_key(values["last_name"], values["first_name"]), values["birth_date"])
+        if number in numbers_seen:
+            errors.append(
+                {
+                    "line": line,
+                    "message": _("Numéro OFII en double dans le fichier (ligne %(other)s)")
+                    % {"other": numbers_seen[number]},
+                }
+            )
+            continue
+        if key in names_seen:
+            errors.append(
+                {
+                    "line": line,
+                    "message": _(
+                        "Même nom et même date de naissance qu'à la ligne %(other)s du fichier"
+                    )
+                    % {"other": names_seen[key]},
+                }
+            )
+            continue
+        numbers_seen[number] = line
+        names_seen[key] = line
+        files.append((line, values))
+        if on_progress and total % PROGRESS_EVERY == 0:
+            on_progress(total)
+
+    errors.extend(existing_duplicates(files))
+    errors.sort(key=lambda error: error["line"])
+    return files, errors, total
+
+
+def existing_duplicates(files):
+    """Lines whose person already has a file (same OFII number, or same name and birth date)."""
+    errors = []
+    by_number = {values["ofii_number"]: line for line, values in files}
+    by_key = {}
+    for line, values in files:
+        by_key.setdefault(name_key(values["last_name"], values["first_name"]), []).append(
+            (values["birth_date"], line)
+        )
+    numbers = list(by_number)
+    for start in range(0, len(numbers), BATCH_SIZE):
+        chunk = numbers[start : start + BATCH_SIZE]
+        for number in Beneficiary.objects.filter(ofii_number__in=chunk).values_list(
+            "ofii_number", flat=True
+        ):
+            errors.append(
+                {
+                    "line": by_number[number],
+                    "message": _("Un dossier existe déjà avec le numéro OFII %(number)s")
+                    % {"number": number},
+                }
+            )
+    flagged = {error["line"] for error in errors}
+    keys = list(by_key)
+    for start in range(0, len(keys), BATCH_SIZE):
+        chunk = keys[start : start + BATCH_SIZE]
+        existing = Beneficiary.objects.filter(
+            search_key__in=chunk, anonymised_at__isnull=True
+        ).values_list("search_key", "birth_date", "ofii_number")
+        for key, birth_date, number in existing:
+            for wanted, line in by_key.get(key, []):
+                if wanted == birth_date and line not in flagged:
+                    flagged.add(line)
+                    errors.append(
+                        {
+                            "line": line,
+                            "message": _(
+                                "Doublon probable : même nom et même date de naissance que le "
+                                "dossier %(number)s"
+                            )
+                            % {"number": number},
+                        }
+                    )
+    return errors
+
+
+def run(job_id):
+    """Runs an import job (called by the Celery task). Idempotent: only a pending job is run."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.CHECKING, started_at=timezone.now()
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
+    job.total_lines = max(job.content.count("\n") - 1, 1)
+    job.save(update_fields=["total_lines"])
+
+    def progress(count):
+        ImportJob.objects.filter(pk=job_id).update(processed_lines=count)
+
+    try:
+        files, errors, total = check(job.content, on_progress=progress)
+    except csv.Error as error:
+        files, errors, total = [], [{"line": 0, "message": _("CSV illisible : ") + str(error)}], 0
+    if errors or not files:
+        if not errors:
+            errors = [{"line": 0, "message": _("Le fichier ne contient aucune ligne.")}]
+        finish(job_id, ImportJob.Status.REJECTED, total, errors=errors[:MAX_REPORTED_ERRORS])
+        return
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.WRITING, processed_lines=total, total_lines=total
+    )
+    now = timezone.now()
+    objects = [
+        Beneficiary(
+            **values,
+            ofii_organisation_id=job.organisation_id,
+            created_at=now,
+            last_activity_at=now,
+        )
+        for _line, values in files
+    ]
+    try:
+        with transaction.atomic():
+            created = Beneficiary.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+            audit.record_many(
+                job.created_by,
+                audit.Action.CREATE,
+                "beneficiary",
+                [b.pk for b in created if b.pk],
+                detail=f"import:{job_id}",
+            )
+            audit.record(job.created_by, audit.Action.CREATE, "beneficiary_import", job_id)
+    except IntegrityError:
+        # A file created meanwhile with the same number: nothing was written.
+        finish(
+            job_id,
+            ImportJob.Status.REJECTED,
+            total,
+            errors=[
+                {
+                    "line": 0,
+                    "message": _(
+                        "Un dossier a été créé entre-temps avec l'un de ces numéros OFII : rien "
+                        "n'a été importé. Relancez l'import."
+                    ),
+                }
+            ],
+        )
+        return
+    finish(job_id, ImportJob.Status.DONE, total, created_count=len(created))
+
+
+def finish(job_id, status, total, *, errors=(), created_count=0):
+    ImportJob.objects.filter(pk=job_id).update(
+        status=status,
+        processed_lines=total,
+        total_lines=total,
+        errors=list(errors),
+        created_count=created_count,
+        content="",  # personal data is not kept once the job is over
+        finished_at=timezone.now(),
+    )

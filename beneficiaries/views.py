@@ -1,0 +1,304 @@
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from dsfr.forms import DsfrBaseForm
+
+from partners import audit
+from partners.roles import Cap, capability_required, has_capability
+
+from . import exports, rights, services, validation
+from .forms import BeneficiaryFilterForm, BeneficiaryForm, InterviewForm, QualificationForm
+from .models import Beneficiary, ImportJob, SpeDecision
+from .tasks import run_import
+from .timeline import timeline
+
+PAGE_SIZE = 50
+OBJECT_TYPE = services.OBJECT_TYPE
+
+
+def visible_files(user):
+    return Beneficiary.objects.visible_to(user).select_related("ofii_organisation")
+
+
+def filtered_files(request):
+    """The scoped, filtered and sorted files of the list, and its filter form."""
+    form = BeneficiaryFilterForm(request.GET or None)
+    qs = services.with_last_decision(Beneficiary.objects.visible_to(request.user))
+    if form.is_bound and not form.is_valid():
+        return form, qs.none()
+    filters = form.cleaned_data if form.is_bound else {}
+    return form, services.filter_files(qs, filters)
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+def beneficiary_list(request):
+    form, files = filtered_files(request)
+    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_many(
+        request.user, audit.Action.LIST, OBJECT_TYPE, [file.pk for file in page.object_list]
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "beneficiaries/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "spe_choices": SpeDecision.choices,
+        },
+    )
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+def beneficiary_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, files = filtered_files(request)
+    files = list(files)
+    audit.record_many(
+        request.user,
+        audit.Action.EXPORT,
+        OBJECT_TYPE,
+        [file.pk for file in files],
+        detail=f"list:{fmt}",
+    )
+    if fmt == "csv":
+        content, content_type = exports.as_csv(files), "text/csv; charset=utf-8"
+    else:
+        content = exports.as_xlsx(files)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(fmt)}"'
+    return response
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+@require_http_methods(["GET", "POST"])
+def beneficiary_create(request):
+    form = BeneficiaryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name in form._meta.fields and name in form.cleaned_data
+        }
+        beneficiary = services.create_file(request.user, values)
+        messages.success(request, _("Dossier créé."))
+        return redirect("beneficiaries:detail", pk=beneficiary.pk)
+    return render(
+        request,
+        "beneficiaries/form.html",
+        {"form": form, "duplicates": visible_duplicates(request.user, form)},
+    )
+
+
+def visible_duplicates(user, form):
+    """The existing files the warning shows: those the person may open, and a count of others."""
+    found = getattr(form, "duplicates", [])
+    if not found:
+        return {"visible": [], "hidden": 0}
+    visible_ids = set(
+        Beneficiary.objects.visible_to(user)
+        .filter(pk__in=[d.pk for d in found])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "visible": [d for d in found if d.pk in visible_ids],
+        "hidden": len([d for d in found if d.pk not in visible_ids]),
+    }
+
+
+@capability_required(Cap.BENEFICIARY_VIEW)
+def beneficiary_detail(request, pk):
+    beneficiary = get_object_or_404(
+        visible_files(request.user).prefetch_related("interviews", "qualifications"), pk=pk
+    )
+    audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, beneficiary.pk)
+    can_edit = has_capability(request.user, Cap.BENEFICIARY_EDIT)
+    context = {
+        "beneficiary": beneficiary,
+        "can_edit": can_edit,
+        "out_of_public": validation.is_out_of_public(beneficiary.first_permit_date),
+        "entries": timeline(beneficiary, request.user),
+        "interviews": beneficiary.interviews.all(),
+        "qualifications": beneficiary.qualifications.all(),
+        "corrections": beneficiary.corrections.select_related("author")[:20] if can_edit else [],
+    }
+    return render(request, "beneficiaries/detail.html", context)
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+@require_http_methods(["GET", "POST"])
+def beneficiary_edit(request, pk):
+    beneficiary = get_object_or_404(visible_files(request.user), pk=pk)
+    form = BeneficiaryForm(request.POST or None, instance=beneficiary)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form._meta.fields}
+        # The form wrote the new values onto the instance: compare with the stored row.
+        _file, changes = services.correct_file(request.user, pk, values)
+        if changes:
+            messages.success(
+                request, _("Dossier corrigé ; l'historique garde les valeurs précédentes.")
+            )
+        else:
+            messages.info(request, _("Aucune modification."))
+        return redirect("beneficiaries:detail", pk=pk)
+    if request.method == "GET":
+        audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, beneficiary.pk, detail="edit")
+    return render(
+        request,
+        "beneficiaries/form.html",
+        {
+            "form": form,
+            "beneficiary": beneficiary,
+            "duplicates": visible_duplicates(request.user, form),
+        },
+    )
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+@require_http_methods(["GET", "POST"])
+def interview_create(request, pk):
+    beneficiary = get_object_or_404(visible_files(request.user), pk=pk)
+    form = InterviewForm(
+        request.POST or None,
+        user=request.user,
+        beneficiary=beneficiary,
+        initial={"kind": request.GET.get("type", "personalised")},
+    )
+    if request.method == "POST" and form.is_valid():
+        interview = services.record_interview(request.user, beneficiary, form)
+        if interview.spe_decision == "oriented":
+            messages.success(
+                request,
+                _("Entretien enregistré. Adressez maintenant l'orientation au partenaire du SPE."),
+            )
+        else:
+            messages.success(request, _("Entretien enregistré."))
+        return redirect("beneficiaries:detail", pk=pk)
+    return render(
+        request, "beneficiaries/interview_form.html", {"form": form, "beneficiary": beneficiary}
+    )
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+@require_http_methods(["GET", "POST"])
+def qualification_create(request, pk):
+    beneficiary = get_object_or_404(visible_files(request.user), pk=pk)
+    form = QualificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_qualification(request.user, beneficiary, form)
+        messages.success(request, _("Qualification enregistrée."))
+        return redirect("beneficiaries:detail", pk=pk)
+    return render(
+        request,
+        "beneficiaries/qualification_form.html",
+        {"form": form, "beneficiary": beneficiary},
+    )
+
+
+# --- The person's rights -----------------------------------------------------------------------
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+def beneficiary_rights(request, pk, fmt="html"):
+    beneficiary = get_object_or_404(visible_files(request.user), pk=pk)
+    data = rights.person_data(beneficiary, request.user)
+    audit.record(
+        request.user, audit.Action.EXPORT, OBJECT_TYPE, beneficiary.pk, detail=f"rgpd:{fmt}"
+    )
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="donnees-{beneficiary.pk}.json"'
+        return response
+    sections = [
+        (SECTION_LABELS.get(name, name), records)
+        for name, records in data.items()
+        if name not in ("file", "timeline")
+    ]
+    return render(
+        request,
+        "beneficiaries/rights.html",
+        {"beneficiary": beneficiary, "data": data, "sections": sections},
+    )
+
+
+SECTION_LABELS = {
+    "interviews": gettext_lazy("Entretiens"),
+    "qualifications": gettext_lazy("Qualifications"),
+    "corrections": gettext_lazy("Historique des corrections"),
+    "referrals": gettext_lazy("Orientations"),
+}
+
+
+# --- CSV import --------------------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportForm(DsfrBaseForm):
+    file = forms.FileField(
+        label=gettext_lazy("Fichier CSV"),
+        help_text=gettext_lazy("Séparateur ; ou , — UTF-8 — une ligne d'en-tête (voir le modèle)"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("Fichier trop volumineux (20 Mo au plus)."))
+        from .importer import decode
+
+        return upload.name, decode(upload.read())
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        name, text = form.cleaned_data["file"]
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                organisation=request.user.active_membership.organisation,
+                created_by=request.user,
+                file_name=name[:255],
+                content=text,
+            )
+            run_import.delay_on_commit(job.pk)
+        return redirect("beneficiaries:import_detail", pk=job.pk)
+    jobs = ImportJob.objects.filter(
+        organisation=request.user.active_membership.organisation
+    ).select_related("created_by")[:10]
+    return render(request, "beneficiaries/import.html", {"form": form, "jobs": jobs})
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+def import_detail(request, pk):
+    job = get_object_or_404(
+        ImportJob.objects.filter(organisation=request.user.active_membership.organisation), pk=pk
+    )
+    return render(request, "beneficiaries/import_detail.html", {"job": job})
+
+
+@capability_required(Cap.BENEFICIARY_EDIT)
+def import_sample(request):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent / "samples" / "beneficiaries.csv"
+    response = HttpResponse(sample.read_bytes(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-beneficiaires.csv"'
+    return response
