@@ -6,8 +6,10 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Orientations"
 
     def ready(self):
-        from beneficiaries.timeline import register
+        from beneficiaries import retention, timeline
 
+        from . import retention as referral_retention
         from .timeline import source
 
-        register(source)
+        timeline.register(source)
+        retention.register(referral_retention.erase)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from beneficiaries.models import BPI_PERMIT_KINDS, UNDER_AGE
+from beneficiaries.models import BPI_PERMIT_KINDS, UNDER_AGE, normalise
 
 from .models import Status
 
@@ -32,11 +32,9 @@ def apply_filters(qs, data, now=None):
     now = now or timezone.now()
     today = timezone.localdate(now)
     if data.get("q"):
-        for word in data["q"].split()[:4]:
-            qs = qs.filter(
-                Q(beneficiary__last_name__icontains=word)
-                | Q(beneficiary__first_name__icontains=word)
-            )
+        # The normalised name key of the file: accents and case do not matter.
+        for word in normalise(data["q"]).split()[:4]:
+            qs = qs.filter(beneficiary__search_key__contains=word)
     if data.get("status"):
         qs = qs.filter(status=data["status"])
     if data.get("overdue"):
