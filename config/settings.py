@@ -218,6 +218,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per shared choice set (drf_spectacular.W001).
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "referrals.models.Status",
+        "RefusalReasonEnum": "referrals.models.RefusalReason",
+        "OutcomeEnum": "referrals.models.Outcome",
+    },
 }
 
 # --- Internationalisation ---------------------------------------------------------------------
