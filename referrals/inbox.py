@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from beneficiaries.models import BPI_PERMIT_KINDS, UNDER_AGE, normalise
@@ -54,6 +54,8 @@ def apply_filters(qs, data, now=None):
 
 
 def overdue_first(qs, now=None):
+    """Overdue ones first (the most late first), then those awaiting an answer by deadline,
+    then the others, the most recent first."""
     now = now or timezone.now()
     return qs.annotate(
         overdue_rank=Case(
@@ -61,8 +63,9 @@ def overdue_first(qs, now=None):
             When(status=Status.PENDING, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
-        )
-    ).order_by("overdue_rank", "answer_due_at", "-sent_at", "pk")
+        ),
+        pending_due=Case(When(status=Status.PENDING, then=F("answer_due_at"))),
+    ).order_by("overdue_rank", F("pending_due").asc(nulls_last=True), "-sent_at", "-pk")
 
 
 def counts(qs, now=None):
