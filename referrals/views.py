@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -105,7 +106,10 @@ def bulk(request):
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, _("Choisissez une action."))
-    return redirect(request.POST.get("next") or "referrals:inbox")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "referrals:inbox"
+    return redirect(target)
 
 
 @capability_required(Cap.REFERRAL_VIEW)

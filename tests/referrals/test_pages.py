@@ -258,3 +258,12 @@ def test_home_panels(client, ofii, mission_locale, referral):
     client.force_login(ofii)
     content = text(client.get(reverse("home")))
     assert 'data-testid="to-reorient"' in content and "DIALLO Aminata" in content
+
+
+def test_bulk_does_not_redirect_elsewhere(client, mission_locale, referral):
+    client.force_login(mission_locale)
+    response = client.post(
+        reverse("referrals:bulk"),
+        {"action": "accept", "referrals": [referral.pk], "next": "https://evil.example/"},
+    )
+    assert response.url == reverse("referrals:inbox")
