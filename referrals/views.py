@@ -291,11 +291,16 @@ def new(request, beneficiary_id):
         audit.record(
             request.user, audit.Action.VIEW, "beneficiary", beneficiary.pk, detail="referral_form"
         )
-    open_referrals = beneficiary.referrals.open().select_related("to_organisation")
+    referrals = list(
+        Referral.objects.visible_to(request.user)
+        .filter(beneficiary=beneficiary)
+        .select_related("to_organisation")
+        .order_by("-sent_at")
+    )
     return render(
         request,
         "referrals/new.html",
-        {"form": form, "beneficiary": beneficiary, "rows": rows, "open_referrals": open_referrals},
+        {"form": form, "beneficiary": beneficiary, "rows": rows, "referrals": referrals},
         status=400 if form.errors else 200,
     )
 
