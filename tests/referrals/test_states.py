@@ -10,6 +10,7 @@ from django.utils import timezone
 from beneficiaries.models import Beneficiary
 from partners.models import AuditEntry
 from referrals import states
+from referrals.deadlines import answer_due_at
 from referrals.models import Referral, ReferralEvent, Status
 from tests.factories import BeneficiaryFactory, member_of
 
@@ -26,7 +27,9 @@ def test_send_writes_a_pending_referral_its_event_and_notifies_the_partner(
         )
     assert referral.status == Status.PENDING
     assert referral.from_organisation == orgs["ofii"]
-    assert referral.answer_due_at > referral.sent_at + datetime.timedelta(days=13)
+    # Ten working days: at least two weekends later, at the end of the day (local time).
+    assert referral.answer_due_at == answer_due_at(referral.sent_at)
+    assert referral.answer_due_at > referral.sent_at + datetime.timedelta(days=11)
     (event,) = referral.events.all()
     assert (event.from_status, event.to_status, event.actor, event.organisation) == (
         "",
