@@ -148,6 +148,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "beneficiaries.tasks.apply_retention",
         "schedule": 24 * 60 * 60.0,
     },
+    "referral-reminders": {"task": "referrals.tasks.send_overdue_reminders", "schedule": 3600.0},
 }
 
 # --- Authentication ---------------------------------------------------------------------------
@@ -217,6 +218,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per shared choice set (drf_spectacular.W001).
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "referrals.models.Status",
+        "RefusalReasonEnum": "referrals.models.RefusalReason",
+        "OutcomeEnum": "referrals.models.Outcome",
+    },
 }
 
 # --- Internationalisation ---------------------------------------------------------------------

@@ -232,3 +232,28 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class NotificationKind(models.TextChoices):
+    NEW_REFERRAL = "new_referral", _("Nouvelle orientation reçue par mon organisation")
+    REMINDER = "reminder", _("Relance : orientation sans réponse dans le délai")
+    REFUSED = "refused", _("Refus d'une orientation que j'ai envoyée")
+    REDIRECTED = "redirected", _("Réorientation d'une orientation que j'ai envoyée")
+
+
+class NotificationOptOut(models.Model):
+    """A kind of e-mail a person chose not to receive (every kind is sent by default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+
+    class Meta:
+        verbose_name = _("désabonnement de notification")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_opt_out_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} ✗ {self.kind}"

@@ -1,0 +1,91 @@
+"""CSV and XLSX exports of a filtered list of referrals (same scope as the inbox)."""
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A spreadsheet must never read a cell as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _local(value, fmt="%Y-%m-%d %H:%M"):
+    return timezone.localtime(value).strftime(fmt) if value else ""
+
+
+def header():
+    return [
+        _("Identifiant"),
+        _("N° OFII"),
+        _("Nom"),
+        _("Prénom"),
+        _("Partenaire"),
+        _("État"),
+        _("Envoyée le"),
+        _("Réponse attendue avant le"),
+        _("En retard"),
+        _("Répondue le"),
+        _("Rendez-vous prévu le"),
+        _("Premier rendez-vous tenu le"),
+        _("Conseiller référent"),
+        _("Motif du refus"),
+        _("Issue"),
+        _("Date de l'issue"),
+        _("Motif de l'orientation"),
+    ]
+
+
+def rows(referrals):
+    for r in referrals:
+        b = r.beneficiary
+        yield [
+            neutralise(value)
+            for value in (
+                r.pk,
+                b.ofii_number,
+                b.last_name,
+                b.first_name,
+                r.to_organisation.name,
+                r.get_status_display(),
+                _local(r.sent_at),
+                _local(r.answer_due_at),
+                _("oui") if r.is_overdue else _("non"),
+                _local(r.answered_at),
+                _local(r.appointment_at),
+                _local(r.first_appointment_at),
+                (r.assigned_to.get_full_name() or r.assigned_to.email) if r.assigned_to else "",
+                r.get_refusal_reason_display(),
+                r.get_outcome_display(),
+                r.outcome_date.isoformat() if r.outcome_date else "",
+                r.reason,
+            )
+        ]
+
+
+def to_csv(referrals):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header())
+    writer.writerows(rows(referrals))
+    # A BOM so that spreadsheet software reads the accents right.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(referrals):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Orientations"))
+    sheet.append(header())
+    for row in rows(referrals):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

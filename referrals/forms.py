@@ -1,0 +1,221 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from .models import FollowUp, NotificationKind, Outcome, RefusalReason, Status
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def add_errors(form, error):
+    """Puts the field errors of a domain ``ValidationError`` on the form's fields."""
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def partner_choices(rows):
+    """Choices from ``recommendation.recommend`` rows, the recommended partner marked."""
+    return [
+        (
+            str(org.pk),
+            f"{org.name} — {_('recommandé')}" if recommended else org.name,
+        )
+        for org, recommended, _offers in rows
+    ]
+
+
+class SendForm(DsfrBaseForm):
+    to_organisation = forms.ChoiceField(label=_("Partenaire"))
+    service_offer = forms.ChoiceField(label=_("Offre de service"), required=False)
+    reason = forms.CharField(
+        label=_("Motif de l'orientation"),
+        max_length=255,
+        help_text=_("Par exemple : recherche d'emploi, projet de formation qualifiante."),
+    )
+    note = forms.CharField(
+        label=_("Note pour le partenaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ce que le partenaire doit savoir pour préparer le premier rendez-vous."),
+    )
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.fields["to_organisation"].choices = partner_choices(rows)
+        if rows and not self.is_bound:
+            self.initial.setdefault("to_organisation", str(rows[0][0].pk))
+        self.fields["service_offer"].choices = [("", _("Aucune en particulier"))] + [
+            (str(offer.pk), f"{org.name} — {offer.title}")
+            for org, _rec, offers in rows
+            for offer in offers
+        ]
+
+    def organisation(self):
+        pk = int(self.cleaned_data["to_organisation"])
+        return next(org for org, _rec, _offers in self.rows if org.pk == pk)
+
+    def offer(self):
+        pk = self.cleaned_data.get("service_offer")
+        if not pk:
+            return None
+        return next(
+            (o for _org, _rec, offers in self.rows for o in offers if str(o.pk) == pk), None
+        )
+
+
+class AcceptForm(DsfrBaseForm):
+    appointment_at = forms.DateTimeField(
+        label=_("Date du premier rendez-vous"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Facultatif : la date proposée à la personne."),
+    )
+
+
+class RefuseForm(DsfrBaseForm):
+    reason = forms.ChoiceField(
+        label=_("Motif du refus"),
+        choices=[("", _("Choisir un motif"))] + RefusalReason.choices,
+        error_messages={"required": _("Choisissez le motif du refus.")},
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatoire pour le motif « Autre »."),
+    )
+
+
+class RedirectForm(DsfrBaseForm):
+    to_organisation = forms.ChoiceField(
+        label=_("Nouveau partenaire"),
+        error_messages={"required": _("Choisissez le partenaire.")},
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Expliquez la réorientation au partenaire.")},
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partners = {str(org.pk): org for org in partners}
+        self.fields["to_organisation"].choices = [("", _("Choisir un partenaire"))] + [
+            (pk, org.name) for pk, org in self.partners.items()
+        ]
+
+
+class CancelForm(DsfrBaseForm):
+    comment = forms.CharField(
+        label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class StartForm(DsfrBaseForm):
+    first_appointment_at = forms.DateTimeField(
+        label=_("Date du premier rendez-vous tenu"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Laissez vide pour maintenant."),
+    )
+
+
+class CloseForm(DsfrBaseForm):
+    outcome = forms.ChoiceField(
+        label=_("Issue"),
+        choices=[("", _("Choisir une issue"))] + Outcome.choices,
+        error_messages={"required": _("Choisissez l'issue de l'accompagnement.")},
+    )
+    outcome_date = forms.DateField(
+        label=_("Date de l'issue"),
+        widget=DateInput(),
+        error_messages={"required": _("Indiquez la date de l'issue.")},
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+ACTION_FORMS = {
+    "accept": AcceptForm,
+    "refuse": RefuseForm,
+    "redirect": RedirectForm,
+    "cancel": CancelForm,
+    "start": StartForm,
+    "close": CloseForm,
+}
+
+
+class FollowUpForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["kind", "accompaniment", "happened_on", "comment"]
+        widgets = {"happened_on": DateInput(), "comment": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == FollowUp.Kind.ACCOMPANIMENT and not data.get("accompaniment"):
+            self.add_error("accompaniment", _("Précisez le type d'accompagnement."))
+        if data.get("kind") != FollowUp.Kind.ACCOMPANIMENT:
+            data["accompaniment"] = ""
+        return data
+
+
+PUBLICS = [
+    ("women", _("Femmes")),
+    ("under_26", _("Moins de 26 ans")),
+    ("bpi", _("BPI (protection internationale)")),
+    ("rqth", _("RQTH")),
+    ("graduates", _("Diplômés du supérieur")),
+]
+
+
+class InboxFilterForm(DsfrBaseForm):
+    q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("État"), required=False, choices=[("", _("Tous"))] + Status.choices
+    )
+    overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
+    assigned_to = forms.ChoiceField(label=_("Conseiller référent"), required=False)
+    public = forms.MultipleChoiceField(
+        label=_("Publics spécifiques"),
+        required=False,
+        choices=PUBLICS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sent_after = forms.DateField(label=_("Envoyée depuis le"), required=False, widget=DateInput())
+    sent_before = forms.DateField(label=_("Envoyée jusqu'au"), required=False, widget=DateInput())
+
+    def __init__(self, *args, counsellors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].choices = [("", _("Tous")), ("none", _("Non attribuée"))] + [
+            (str(u.pk), u.get_full_name() or u.email) for u in counsellors
+        ]
+        if not counsellors:
+            del self.fields["assigned_to"]
+
+
+class PreferencesForm(DsfrBaseForm):
+    kinds = forms.MultipleChoiceField(
+        label=_("Je reçois un courriel pour"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=NotificationKind.choices,
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(k.value, k.label) for k in kinds]

@@ -1,0 +1,81 @@
+"""The inbox: filtering, ordering and counting referrals, all in the database."""
+
+from datetime import timedelta
+
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from beneficiaries.models import BPI_PERMIT_KINDS, UNDER_AGE, normalise
+
+from .models import Status
+
+
+def under_26_birth_date_floor(today):
+    """People born after this day are under 26 today."""
+    try:
+        return today.replace(year=today.year - UNDER_AGE)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - UNDER_AGE, day=28)
+
+
+PUBLIC_FILTERS = {
+    "women": lambda today: Q(beneficiary__sex="F"),
+    "under_26": lambda today: Q(beneficiary__birth_date__gt=under_26_birth_date_floor(today)),
+    "bpi": lambda today: Q(beneficiary__permit_kind__in=BPI_PERMIT_KINDS),
+    "rqth": lambda today: Q(beneficiary__rqth=True),
+    "graduates": lambda today: Q(beneficiary__higher_education=True),
+}
+
+
+def apply_filters(qs, data, now=None):
+    """``data``: the cleaned data of ``InboxFilterForm``."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if data.get("q"):
+        # The normalised name key of the file: accents and case do not matter.
+        for word in normalise(data["q"]).split()[:4]:
+            qs = qs.filter(beneficiary__search_key__contains=word)
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("overdue"):
+        qs = qs.overdue(now)
+    assigned = data.get("assigned_to")
+    if assigned == "none":
+        qs = qs.filter(assigned_to__isnull=True)
+    elif assigned:
+        qs = qs.filter(assigned_to_id=assigned)
+    for public in data.get("public") or ():
+        qs = qs.filter(PUBLIC_FILTERS[public](today))
+    if data.get("sent_after"):
+        qs = qs.filter(sent_at__date__gte=data["sent_after"])
+    if data.get("sent_before"):
+        qs = qs.filter(sent_at__date__lt=data["sent_before"] + timedelta(days=1))
+    return qs
+
+
+def overdue_first(qs, now=None):
+    """Overdue ones first (the most late first), then those awaiting an answer by deadline,
+    then the others, the most recent first."""
+    now = now or timezone.now()
+    return qs.annotate(
+        overdue_rank=Case(
+            When(status=Status.PENDING, answer_due_at__lt=now, then=Value(0)),
+            When(status=Status.PENDING, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        pending_due=Case(When(status=Status.PENDING, then=F("answer_due_at"))),
+    ).order_by("overdue_rank", F("pending_due").asc(nulls_last=True), "-sent_at", "-pk")
+
+
+def counts(qs, now=None):
+    """Counts by status and of overdue ones, in one query."""
+    now = now or timezone.now()
+    aggregates = {status.value: Count("pk", filter=Q(status=status)) for status in Status}
+    aggregates["overdue"] = Count("pk", filter=Q(status=Status.PENDING, answer_due_at__lt=now))
+    aggregates["total"] = Count("pk")
+    return qs.order_by().aggregate(**aggregates)
+
+
+def for_list(qs):
+    return qs.select_related("beneficiary", "to_organisation", "from_organisation", "assigned_to")

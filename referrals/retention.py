@@ -1,0 +1,12 @@
+"""What the referrals app erases when the beneficiaries app anonymises stale files: the free
+text written about the person. Statuses, dates, reasons and outcomes stay for the statistics."""
+
+from .models import FollowUp, Referral, ReferralEvent
+
+
+def erase(files):
+    """``files``: a queryset of the beneficiaries being anonymised."""
+    referrals = Referral.objects.filter(beneficiary__in=files)
+    referrals.update(note="", refusal_comment="")
+    ReferralEvent.objects.filter(referral__in=referrals).update(comment="")
+    FollowUp.objects.filter(referral__in=referrals).update(comment="")

@@ -1,0 +1,341 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beneficiaries.models import Beneficiary
+from partners import audit
+from partners.models import User
+from partners.roles import Cap, capability_required, has_capability
+
+from . import exports, states
+from .forms import (
+    ACTION_FORMS,
+    FollowUpForm,
+    InboxFilterForm,
+    PreferencesForm,
+    SendForm,
+    add_errors,
+)
+from .inbox import apply_filters, counts, for_list, overdue_first
+from .models import NotificationKind, NotificationOptOut, Referral, Status
+from .recommendation import recommend
+
+PAGE_SIZE = 50
+
+
+def _counsellors(user):
+    """Active members of the receiving organisation (for filters and assignment)."""
+    if not has_capability(user, Cap.REFERRAL_ANSWER):
+        return []
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=user.active_membership.organisation_id,
+            memberships__is_active=True,
+        ).order_by("last_name", "first_name")
+    )
+
+
+def _filtered(request):
+    """The scoped referrals, filtered by the query string; (queryset, form, counsellors)."""
+    counsellors = _counsellors(request.user)
+    form = InboxFilterForm(request.GET or None, counsellors=counsellors)
+    qs = Referral.objects.visible_to(request.user)
+    if form.is_bound and form.is_valid():
+        qs = apply_filters(qs, form.cleaned_data)
+    elif form.is_bound:
+        qs = qs.none()
+    return qs, form, counsellors
+
+
+@capability_required(Cap.REFERRAL_VIEW)
+def inbox(request):
+    qs, form, counsellors = _filtered(request)
+    page = Paginator(for_list(overdue_first(qs)), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record_many(request.user, audit.Action.LIST, "referral", [r.pk for r in page.object_list])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "counts": counts(Referral.objects.visible_to(request.user)),
+        "statuses": Status,
+        "counsellors": counsellors,
+        "query": query.urlencode(),
+        "is_receiver": has_capability(request.user, Cap.REFERRAL_ANSWER),
+    }
+    return render(request, "referrals/inbox.html", context)
+
+
+@require_POST
+@capability_required(Cap.REFERRAL_ANSWER)
+def bulk(request):
+    ids = [int(pk) for pk in request.POST.getlist("referrals") if pk.isdigit()]
+    scoped = Referral.objects.visible_to(request.user).filter(pk__in=ids)
+    if not ids:
+        messages.error(request, _("Cochez au moins une orientation."))
+    elif request.POST.get("action") == "accept":
+        done, skipped = 0, 0
+        for referral in scoped.filter(status=Status.PENDING).only("pk"):
+            try:
+                states.accept(request.user, referral)
+                done += 1
+            except states.TransitionNotAllowed:
+                skipped += 1
+        skipped += len(ids) - done - skipped
+        messages.success(request, _("%(n)s orientation(s) acceptée(s).") % {"n": done})
+        if skipped:
+            messages.warning(
+                request,
+                _("%(n)s orientation(s) n'étaient plus en attente et n'ont pas été modifiées.")
+                % {"n": skipped},
+            )
+    elif request.POST.get("action") == "assign":
+        counsellor = None
+        if request.POST.get("assigned_to"):
+            counsellor = User.objects.filter(pk=request.POST["assigned_to"]).first()
+        try:
+            n = states.assign(request.user, list(scoped.values_list("pk", flat=True)), counsellor)
+            messages.success(request, _("%(n)s orientation(s) attribuée(s).") % {"n": n})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choisissez une action."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "referrals:inbox"
+    return redirect(target)
+
+
+@capability_required(Cap.REFERRAL_VIEW)
+def export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    qs, form, _counsellors = _filtered(request)
+    referrals = list(for_list(overdue_first(qs))[:10000])
+    audit.record_many(
+        request.user, audit.Action.EXPORT, "referral", [r.pk for r in referrals], detail=fmt
+    )
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(referrals),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(exports.to_csv(referrals), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="orientations-{stamp}.{fmt}"'
+    return response
+
+
+def _detail_context(request, referral, forms=None):
+    allowed = states.allowed_actions(request.user, referral)
+    forms = forms or {}
+    action_forms = []
+    for action in allowed:
+        form = forms.get(action)
+        if form is None:
+            form = _action_form(action, referral, prefix=action)
+        action_forms.append((action, states.TRANSITIONS[action].label, form))
+    may_follow_up = states.may(request.user, "start", referral) and referral.status in (
+        Status.ACCEPTED,
+        Status.IN_PROGRESS,
+        Status.CLOSED,
+    )
+    return {
+        "referral": referral,
+        "beneficiary": referral.beneficiary,
+        "action_forms": action_forms,
+        "events": referral.events.select_related("actor", "organisation"),
+        "follow_ups": referral.follow_ups.select_related("author", "organisation"),
+        "follow_up_form": (forms.get("follow_up") or FollowUpForm(prefix="follow_up"))
+        if may_follow_up
+        else None,
+        "open_action": next(iter(forms), None),
+    }
+
+
+def _action_form(action, referral, data=None, prefix=None):
+    form_class = ACTION_FORMS[action]
+    if action == "redirect":
+        partners = states.receiving_partners(
+            referral.to_organisation.department_id,
+            exclude=[referral.to_organisation_id, referral.from_organisation_id],
+        )
+        return form_class(data, prefix=prefix, partners=partners)
+    return form_class(data, prefix=prefix)
+
+
+def _get(request, pk):
+    return get_object_or_404(
+        Referral.objects.visible_to(request.user).select_related(
+            "beneficiary",
+            "from_organisation",
+            "to_organisation__department",
+            "sender",
+            "assigned_to",
+            "service_offer",
+            "redirected_to__to_organisation",
+            "redirected_from__to_organisation",
+        ),
+        pk=pk,
+    )
+
+
+@capability_required(Cap.REFERRAL_VIEW)
+def detail(request, pk):
+    referral = _get(request, pk)
+    audit.record(request.user, audit.Action.VIEW, "referral", referral.pk)
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
+
+
+@require_POST
+@capability_required(Cap.REFERRAL_VIEW)
+def act(request, pk, action):
+    if action not in states.ACTIONS:
+        raise Http404
+    referral = _get(request, pk)
+    form = _action_form(action, referral, request.POST, prefix=action)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        if action == "redirect":
+            data["to_organisation"] = form.partners[data["to_organisation"]]
+        try:
+            result = getattr(states, action)(request.user, referral, **data)
+        except states.TransitionNotAllowed as error:
+            messages.error(request, error.message)
+            return redirect("referrals:detail", pk=referral.pk)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, SUCCESS[action])
+            if action == "redirect":
+                return redirect("referrals:detail", pk=referral.pk)
+            return redirect("referrals:detail", pk=result.pk)
+    messages.error(request, _("Le formulaire contient des erreurs : corrigez-les ci-dessous."))
+    referral.refresh_from_db()
+    context = _detail_context(request, _get(request, pk), forms={action: form})
+    return render(request, "referrals/detail.html", context, status=400)
+
+
+SUCCESS = {
+    "accept": _("Orientation acceptée."),
+    "refuse": _("Orientation refusée. L'OFII en est informé."),
+    "redirect": _("Orientation transmise au nouveau partenaire. L'OFII en est informé."),
+    "cancel": _("Orientation annulée."),
+    "start": _("Premier rendez-vous enregistré."),
+    "close": _("Orientation clôturée."),
+}
+
+
+@require_POST
+@capability_required(Cap.REFERRAL_ANSWER)
+def add_follow_up(request, pk):
+    referral = _get(request, pk)
+    context = _detail_context(request, referral)
+    if context["follow_up_form"] is None:
+        messages.error(request, _("Un suivi s'ajoute à une orientation acceptée."))
+        return redirect("referrals:detail", pk=referral.pk)
+    form = FollowUpForm(request.POST, prefix="follow_up")
+    if form.is_valid():
+        follow_up = form.save(commit=False)
+        follow_up.referral = referral
+        follow_up.author = request.user
+        follow_up.organisation = request.user.active_membership.organisation
+        follow_up.save()
+        Beneficiary.objects.filter(pk=referral.beneficiary_id).update(
+            last_activity_at=timezone.now()
+        )
+        audit.record(request.user, audit.Action.UPDATE, "referral", referral.pk, detail="follow_up")
+        messages.success(request, _("Suivi enregistré."))
+        return redirect("referrals:detail", pk=referral.pk)
+    context = _detail_context(request, referral, forms={"follow_up": form})
+    return render(request, "referrals/detail.html", context, status=400)
+
+
+@capability_required(Cap.REFERRAL_SEND)
+def new(request, beneficiary_id):
+    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=beneficiary_id)
+    rows = recommend(beneficiary, request.user.active_membership.organisation)
+    form = SendForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = states.send(
+                request.user,
+                beneficiary=beneficiary,
+                to_organisation=form.organisation(),
+                service_offer=form.offer(),
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        except states.TransitionNotAllowed as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Orientation envoyée à %(org)s. Réponse attendue avant le %(due)s.")
+                % {
+                    "org": referral.to_organisation.name,
+                    "due": timezone.localtime(referral.answer_due_at).strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect("referrals:detail", pk=referral.pk)
+    if request.method == "GET":
+        audit.record(
+            request.user, audit.Action.VIEW, "beneficiary", beneficiary.pk, detail="referral_form"
+        )
+    referrals = list(
+        Referral.objects.visible_to(request.user)
+        .filter(beneficiary=beneficiary)
+        .select_related("to_organisation")
+        .order_by("-sent_at")
+    )
+    return render(
+        request,
+        "referrals/new.html",
+        {"form": form, "beneficiary": beneficiary, "rows": rows, "referrals": referrals},
+        status=400 if form.errors else 200,
+    )
+
+
+NOTIFICATION_KINDS = {
+    "sender": [NotificationKind.REFUSED, NotificationKind.REDIRECTED],
+    "receiver": [NotificationKind.NEW_REFERRAL, NotificationKind.REMINDER],
+}
+
+
+@capability_required(Cap.REFERRAL_VIEW)
+def preferences(request):
+    user = request.user
+    kinds = NOTIFICATION_KINDS[
+        "receiver" if has_capability(user, Cap.REFERRAL_ANSWER) else "sender"
+    ]
+    opted_out = set(user.notification_opt_outs.values_list("kind", flat=True))
+    initial = {"kinds": [k.value for k in kinds if k.value not in opted_out]}
+    form = PreferencesForm(request.POST or None, kinds=kinds, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["kinds"])
+        for kind in kinds:
+            if kind.value in wanted:
+                NotificationOptOut.objects.filter(user=user, kind=kind).delete()
+            else:
+                NotificationOptOut.objects.get_or_create(user=user, kind=kind)
+        messages.success(request, _("Vos préférences de notification sont enregistrées."))
+        return redirect("referrals:preferences")
+    organisation = user.active_membership.organisation
+    return render(
+        request,
+        "referrals/preferences.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "receiver": kinds[0] == NotificationKind.NEW_REFERRAL,
+        },
+    )
