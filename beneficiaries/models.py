@@ -64,6 +64,7 @@ def name_key(last_name, first_name):
 
 class BeneficiaryQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)  # a generator would be consumed here and insert nothing
         for obj in objs:
             obj.search_key = name_key(obj.last_name, obj.first_name)
         return super().bulk_create(objs, *args, **kwargs)

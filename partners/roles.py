@@ -11,6 +11,7 @@ from functools import wraps
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from .models import OrganisationKind
@@ -153,4 +154,9 @@ class HasCapability(BasePermission):
         return type(f"HasCapability_{capability}", (cls,), {"capability": capability})
 
     def has_permission(self, request, view):
-        return has_capability(request.user, self.capability)
+        if not getattr(request.user, "is_authenticated", False):
+            return False  # DRF answers 401
+        # Like the pages: what a role may not reach answers 404, not 403.
+        if not has_capability(request.user, self.capability):
+            raise NotFound
+        return True

@@ -186,8 +186,8 @@ def test_platform_admin_chooses_the_department(known_dataset, platform_admin, ap
 
 
 @pytest.mark.django_db
-def test_a_partner_without_statistics_gets_403(partner, api_as):
-    assert api_as(partner).get("/api/v1/statistics/", {"year": YEAR}).status_code == 403
+def test_a_partner_without_statistics_gets_404(partner, api_as):
+    assert api_as(partner).get("/api/v1/statistics/", {"year": YEAR}).status_code == 404
 
 
 @pytest.mark.django_db

@@ -92,7 +92,7 @@ def test_anonymous_and_memberless_are_refused(api_client, api_as, orgs):
     from tests.factories import UserFactory
 
     assert api_client.get("/api/v1/organisations/").status_code == 401
-    assert api_as(UserFactory()).get("/api/v1/offers/").status_code == 403
+    assert api_as(UserFactory()).get("/api/v1/offers/").status_code == 404
 
 
 def test_schema_documents_the_directory(api_as, ofii):

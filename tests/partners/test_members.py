@@ -224,7 +224,7 @@ def test_deactivated_member_whose_account_stays_active_is_still_refused(client, 
     api = api_as(colleague)
     Membership.objects.filter(user=colleague).update(is_active=False, deactivated_at=timezone.now())
     assert client.get(reverse("organisation_list")).status_code == 302
-    assert api.get("/api/v1/organisations/").status_code == 403
+    assert api.get("/api/v1/organisations/").status_code == 404
 
 
 def test_platform_admin_manages_any_organisation(platform_admin, orgs):
