@@ -284,7 +284,8 @@ def collect(report):
             "termination_effective_on": agreement.termination_effective_on,
         },
         "axes": [
-            {"number": axis.number, "title": axis.title} for axis in agreement.axes.order_by("number")
+            {"number": axis.number, "title": axis.title}
+            for axis in agreement.axes.order_by("number")
         ],
         "signatories": [
             {
@@ -296,7 +297,11 @@ def collect(report):
             for signatory in agreement.signatories.select_related("organisation")
         ],
         "amendments": [
-            {"number": amendment.number, "signed_on": amendment.signed_on, "summary": amendment.summary}
+            {
+                "number": amendment.number,
+                "signed_on": amendment.signed_on,
+                "summary": amendment.summary,
+            }
             for amendment in agreement.amendments.order_by("number")
         ],
         "committees": _committees(agreement, report.year),
@@ -439,8 +444,12 @@ def chart_series(value, figure=None):
             if not isinstance(row, dict) or not row:
                 continue
             first = next(iter(k for k in row if k != "id"))
-            number = row.get(figure) if figure else next(
-                (v for k, v in row.items() if k != first and _number(v) is not None), None
+            number = (
+                row.get(figure)
+                if figure
+                else next(
+                    (v for k, v in row.items() if k != first and _number(v) is not None), None
+                )
             )
             series.append((label(row[first]), number))
     return series
@@ -531,9 +540,9 @@ def render_html(snapshot):
 def render_pdf(html):
     from weasyprint import HTML
 
-    return HTML(
-        string=html, base_url=STATIC_BASE_URL, url_fetcher=make_url_fetcher()
-    ).write_pdf(font_config=font_config())
+    return HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=make_url_fetcher()).write_pdf(
+        font_config=font_config()
+    )
 
 
 def file_name(report):

@@ -377,6 +377,8 @@ class AnnualReport(models.Model):
     )
     validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
 
+    objects = AnnualReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["agreement", "-year", "-version"]
         verbose_name = _("bilan annuel")
@@ -403,15 +405,6 @@ class AnnualReport(models.Model):
     def __str__(self):
         return f"Bilan {self.year} v{self.version} — {self.agreement}"
 
-    objects = AnnualReportQuerySet.as_manager()
-
-    def is_frozen(self):
-        """Validated by the COPIL, in the database: the bilan may no longer change."""
-        return (
-            self.pk is not None
-            and type(self).objects.filter(pk=self.pk, status=self.Status.VALIDATED).exists()
-        )
-
     def save(self, *args, **kwargs):
         if self.is_frozen():
             raise ReportFrozen(_("Un bilan validé par le COPIL ne peut plus être modifié."))
@@ -421,3 +414,10 @@ class AnnualReport(models.Model):
         if self.is_frozen():
             raise ReportFrozen(_("Un bilan validé par le COPIL ne peut pas être supprimé."))
         return super().delete(*args, **kwargs)
+
+    def is_frozen(self):
+        """Validated by the COPIL, in the database: the bilan may no longer change."""
+        return (
+            self.pk is not None
+            and type(self).objects.filter(pk=self.pk, status=self.Status.VALIDATED).exists()
+        )

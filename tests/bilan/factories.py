@@ -19,6 +19,7 @@ from governance.models import (
     Meeting,
     Signatory,
 )
+
 SIGNATORIES = [
     ("prefecture", "Magali CHARBONNEAU", "Préfète, directrice de cabinet"),
     ("ofii", "André GENTEUIL", "Directeur territorial"),
