@@ -1,6 +1,219 @@
-from . import bilan_api
+"""Governance API: agreements, meetings and statistics (exchange format of DESIGN.md §5)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from partners.roles import Cap, HasCapability
+
+from . import bilan_api, statistics
+from .access import ScopeError, agreements_of, meetings_of, statistics_scope
+from .models import Agreement, Meeting, Signatory
+
+
+class SignatorySerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Signatory
+        fields = ["organisation", "organisation_name", "representative_title", "signed_on"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.code", read_only=True)
+    signatories = SignatorySerializer(many=True, read_only=True)
+    termination_effective_on = serializers.DateField(read_only=True)
+    axes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "title",
+            "department",
+            "status",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "signatories",
+            "national_framework",
+            "termination_notice_on",
+            "termination_effective_on",
+            "axes",
+        ]
+
+    @extend_schema_field(
+        inline_serializer(
+            "AgreementAxis",
+            {"number": serializers.IntegerField(), "title": serializers.CharField()},
+            many=True,
+        )
+    )
+    def get_axes(self, agreement):
+        return [{"number": axis.number, "title": axis.title} for axis in agreement.axes.all()]
+
+
+class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
+    """The agreements of the person's department."""
+
+    queryset = Agreement.objects.none()  # for the schema; get_queryset scopes
+    serializer_class = AgreementSerializer
+    permission_classes = [HasCapability.of(Cap.GOVERNANCE_VIEW)]
+    filter_backends = []
+
+    def get_queryset(self):
+        return (
+            agreements_of(self.request.user)
+            .prefetch_related("signatories__organisation", "axes")
+            .order_by("-starts_on", "pk")
+        )
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    committee = serializers.CharField(source="committee.kind", read_only=True)
+    agreement = serializers.IntegerField(source="committee.agreement_id", read_only=True)
+    invited = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "committee", "agreement", "date", "place", "status", "agenda", "invited"]
+
+
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+    """The meetings of the committees of the person's department (latest first)."""
+
+    queryset = Meeting.objects.none()  # for the schema; get_queryset scopes
+    serializer_class = MeetingSerializer
+    permission_classes = [HasCapability.of(Cap.GOVERNANCE_VIEW)]
+    filter_backends = []
+
+    def get_queryset(self):
+        return meetings_of(self.request.user).prefetch_related("invited").order_by("-date", "pk")
+
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["< 5", "≥ 5"]}]})
+class CountField(serializers.JSONField):
+    """A count, or "< 5" / "≥ 5" when masked."""
+
+
+def _fields(keys):
+    return {key: CountField() for key in keys}
+
+
+StatisticsSliceSerializer = type(
+    "StatisticsSliceSerializer", (serializers.Serializer,), _fields(statistics.SLICE_FIGURES)
+)
+SpeDecisionsSerializer = type(
+    "SpeDecisionsSerializer",
+    (serializers.Serializer,),
+    _fields(("oriented", "dispensed", "already_followed", "not_job_seeking")),
+)
+ReferralsByStatusSerializer = type(
+    "ReferralsByStatusSerializer", (serializers.Serializer,), _fields(statistics.STATUS_GROUPS)
+)
+StatisticsPartnerSerializer = type(
+    "StatisticsPartnerSerializer",
+    (serializers.Serializer,),
+    {
+        "organisation": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "kind": serializers.CharField(),
+        **_fields(statistics.PARTNER_FIGURES),
+        "acceptance_rate": serializers.FloatField(allow_null=True),
+    },
+)
+StatisticsMonthSerializer = type(
+    "StatisticsMonthSerializer",
+    (serializers.Serializer,),
+    {"month": serializers.IntegerField(), **_fields(statistics.SLICE_FIGURES)},
+)
+
+
+class StatisticsSerializer(serializers.Serializer):
+    """The statistics exchange format (documentation of the response)."""
+
+    department = serializers.CharField()
+    year = serializers.IntegerField()
+    masked = serializers.BooleanField()
+    cir_signatories = CountField()
+    interviews = CountField()
+    oriented = CountField()
+    dispensed = CountField()
+    spe_decisions = SpeDecisionsSerializer()
+    end_of_cir_interviews = CountField()
+    referrals_sent = CountField()
+    referrals_accepted = CountField()
+    referrals_refused = CountField()
+    referrals_closed = CountField()
+    referrals_by_status = ReferralsByStatusSerializer()
+    acceptance_rate = serializers.FloatField(allow_null=True)
+    median_days_to_answer = serializers.FloatField(allow_null=True)
+    median_days_to_first_appointment = serializers.FloatField(allow_null=True)
+    overdue = CountField()
+    answered_late = CountField()
+    outcomes = serializers.DictField(child=CountField())
+    refusal_reasons = serializers.DictField(child=CountField())
+    by_partner = StatisticsPartnerSerializer(many=True)
+    by_public = serializers.DictField(child=StatisticsSliceSerializer())
+    by_permit_kind = serializers.DictField(child=StatisticsSliceSerializer())
+    by_month = StatisticsMonthSerializer(many=True)
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    department = serializers.CharField(required=False, max_length=3)
+    organisation = serializers.IntegerField(required=False)
+
+
+class StatisticsViewSet(viewsets.ViewSet):
+    """Aggregated figures of a department and a year. Counts from 1 to 4 read "< 5" for
+    everyone but the OFII directorate that holds the files (see the method notes of
+    ``governance.statistics``)."""
+
+    permission_classes = [HasCapability.of(Cap.STATISTICS_VIEW)]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=True, description=_("Année")),
+            OpenApiParameter(
+                "department", OpenApiTypes.STR, description=_("Code du département (le vôtre)")
+            ),
+            OpenApiParameter(
+                "organisation",
+                OpenApiTypes.INT,
+                description=_("Orientations envoyées à (ou par) cette organisation seulement"),
+            ),
+        ],
+        responses={200: StatisticsSerializer},
+    )
+    def list(self, request):
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            department, organisation, masked = statistics_scope(
+                request.user,
+                department_code=query.validated_data.get("department"),
+                organisation_id=query.validated_data.get("organisation"),
+            )
+        except ScopeError as error:
+            raise ValidationError({error.field: [error.message]}) from error
+        figures = statistics.compute(
+            department, query.validated_data["year"], organisation=organisation, masked=masked
+        )
+        return Response(figures)
 
 
 def register(router):
     """Governance resources (agreements, meetings, statistics) and the bilan's (reports)."""
+    router.register("agreements", AgreementViewSet, basename="agreement")
+    router.register("meetings", MeetingViewSet, basename="meeting")
+    router.register("statistics", StatisticsViewSet, basename="statistics")
     bilan_api.register(router)

@@ -1,0 +1,54 @@
+"""Indicators of the action plan against their targets."""
+
+from decimal import Decimal
+
+from . import statistics
+from .models import Indicator
+
+
+def _number(value):
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return None
+    return Decimal(str(value))
+
+
+def indicator_rows(agreement, actions, year):
+    """[{action, indicators: [{indicator, target, value, comment, progress}]}].
+
+    Computed indicators read the department's statistics of the year (masked: the plan is read
+    by every partner); manual ones their entered value. ``actions`` prefetch their indicators
+    with the years of ``year`` only.
+    """
+    actions = list(actions)
+    computed = any(
+        i.source == Indicator.Source.COMPUTED for a in actions for i in a.indicators.all()
+    )
+    figures = statistics.compute(agreement.department, year) if computed else {}
+    rows = []
+    for action in actions:
+        indicators = []
+        for indicator in action.indicators.all():
+            entry = next(iter(indicator.years.all()), None)
+            target = entry.target if entry else None
+            if indicator.source == Indicator.Source.COMPUTED:
+                value = statistics.value_of(figures, indicator.statistic)
+                comment = ""
+            else:
+                value = entry.value if entry else None
+                comment = entry.comment if entry else ""
+            number = _number(value)
+            progress = None
+            if number is not None and target:
+                progress = int(min(number / target * 100, 999))
+            indicators.append(
+                {
+                    "indicator": indicator,
+                    "target": target,
+                    "value": value,
+                    "comment": comment,
+                    "progress": progress,
+                    "bar": min(progress or 0, 100),
+                }
+            )
+        rows.append({"action": action, "indicators": indicators})
+    return rows
