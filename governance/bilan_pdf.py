@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import PermitKind
+from partners.models import OrganisationKind
 from referrals.models import Outcome, RefusalReason
 from referrals.models import Status as ReferralStatus
 
@@ -117,10 +118,13 @@ def compute_statistics(department, year):
 
 
 def statistics_notes():
-    """Definitions of the figures: the statistics module's own documentation."""
+    """Definitions of the figures: the statistics module's own (its docstring, in French)."""
     from . import statistics
 
-    return (statistics.__doc__ or "").strip()
+    notes = getattr(statistics, "METHOD_NOTES", None)
+    if notes:
+        return [str(note) for note in notes]
+    return [(statistics.__doc__ or "").strip()]
 
 
 def _jsonable(value):
@@ -206,8 +210,10 @@ def _overdue_items(agreement, today):
 
 
 def _indicator_value(indicator, year_row, figures):
+    from . import statistics
+
     if indicator.source == indicator.Source.COMPUTED:
-        return figures.get(indicator.statistic)
+        return statistics.value_of(figures, indicator.statistic)
     return year_row.value if year_row else None
 
 
@@ -318,21 +324,32 @@ def collect(report):
 FIGURES = [
     ("cir_signatories", "Signataires du CIR"),
     ("interviews", "Entretiens personnalisés"),
-    ("oriented", "Orientations proposées vers le SPE"),
-    ("dispensed", "Dispenses d'accompagnement (à la demande de la personne)"),
+    ("end_of_cir_interviews", "Entretiens de fin de CIR"),
+    ("oriented", "Orientés vers le SPE"),
+    ("dispensed", "Dispensés d'accompagnement (à leur demande)"),
     ("referrals_sent", "Orientations envoyées aux partenaires"),
     ("referrals_accepted", "Orientations acceptées"),
     ("referrals_refused", "Orientations refusées"),
+    ("referrals_closed", "Orientations clôturées"),
     ("acceptance_rate", "Taux d'acceptation"),
     ("median_days_to_answer", "Délai médian de réponse (jours)"),
     ("median_days_to_first_appointment", "Délai médian jusqu'au premier rendez-vous (jours)"),
     ("overdue", "Orientations sans réponse dans le délai"),
+    ("answered_late", "Réponses hors délai"),
 ]
 FIGURE_LABELS = dict(FIGURES) | {
+    "acceptance_rate": "Taux d'acceptation (%)",
+    "already_followed": "Déjà suivis",
+    "not_job_seeking": "Pas en recherche d'emploi",
+    "pending": "En attente",
+    "accepted": "Acceptées",
+    "refused": "Refusées",
+    "redirected": "Réorientées",
+    "cancelled": "Annulées",
     "month": "Mois",
     "partner": "Partenaire",
     "organisation": "Partenaire",
-    "name": "Libellé",
+    "name": "Partenaire",
     "label": "Libellé",
     "public": "Public",
     "permit_kind": "Titre de séjour",
@@ -350,6 +367,7 @@ CODE_LABELS = (
     | {code: str(label) for code, label in Outcome.choices}
     | {code: str(label) for code, label in RefusalReason.choices}
     | {code: str(label) for code, label in ReferralStatus.choices}
+    | {code: str(label) for code, label in OrganisationKind.choices}
 )
 MONTHS = [
     "janvier",
@@ -367,7 +385,9 @@ MONTHS = [
 ]
 
 
-def label(key):
+def label(key, column=""):
+    if column == "month" and isinstance(key, int) and 1 <= key <= 12:
+        return MONTHS[key - 1]
     key = str(key)
     if key in FIGURE_LABELS:
         return FIGURE_LABELS[key]
@@ -384,14 +404,14 @@ def show(value, key=""):
         return "—"
     if isinstance(value, bool):
         return _("oui") if value else _("non")
+    if "rate" in key and isinstance(value, int | float | Decimal):
+        # Rates come in per cent, with one decimal (statistics.compute).
+        return f"{float(value):.1f} %".replace(".", ",")
     if isinstance(value, float | Decimal):
-        if "rate" in key:
-            number = float(value) * 100 if float(value) <= 1 else float(value)
-            return f"{number:.1f} %".replace(".", ",")
         return f"{float(value):.1f}".replace(".", ",").removesuffix(",0")
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f")
-    return str(value)
+    return CODE_LABELS.get(value, str(value))
 
 
 def table(value):
@@ -415,93 +435,87 @@ def table(value):
         keys = []
         for row in value:
             for key in row:
-                if key not in keys and key != "id":
+                # Identifiers and kinds are for machines; the name says it for people.
+                if key not in keys and key not in ("id", "kind", "organisation"):
                     keys.append(key)
         return (
             [label(k) for k in keys],
             [
-                [label(row.get(k)) if i == 0 else show(row.get(k), k) for i, k in enumerate(keys)]
+                [
+                    label(row.get(k), k) if i == 0 else show(row.get(k), k)
+                    for i, k in enumerate(keys)
+                ]
                 for row in value
             ],
         )
     return [], []
 
 
-def _number(value):
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _series(rows, figures, key_of, label_column=""):
+    """Labels and {figure label: [values]} for governance.charts, from a printed breakdown."""
+    labels = [label(key_of(row), label_column) for row in rows]
+    series = {FIGURE_LABELS.get(f, f): [values.get(f) for values in rows] for f in figures}
+    return labels, series
 
 
-def chart_series(value, figure=None):
-    """(label, number or None for masked) pairs for a bar chart of a breakdown."""
-    series = []
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if isinstance(inner, dict):
-                inner = inner.get(figure) if figure else next(iter(inner.values()), None)
-            series.append((label(key), inner))
-    elif isinstance(value, list):
-        for row in value:
-            if not isinstance(row, dict) or not row:
-                continue
-            first = next(iter(k for k in row if k != "id"))
-            number = (
-                row.get(figure)
-                if figure
-                else next(
-                    (v for k, v in row.items() if k != first and _number(v) is not None), None
-                )
+def charts_of(figures):
+    """The SVG charts of the activity section, drawn by governance.charts from the same figures
+    the tables print (masked values are drawn as empty bars labelled "< 5")."""
+    from . import charts
+
+    drawn = {}
+    by_month = figures.get("by_month")
+    if isinstance(by_month, list) and by_month:
+        labels, series = _series(
+            by_month,
+            ["cir_signatories", "interviews", "referrals_sent"],
+            lambda row: row["month"],
+            "month",
+        )
+        labels = [name[:4] + "." if len(name) > 5 else name for name in labels]
+        drawn["by_month"] = charts.bar_chart(_("Activité mois par mois"), labels, series)
+    by_partner = figures.get("by_partner")
+    if isinstance(by_partner, list) and by_partner:
+        labels, series = _series(
+            by_partner, ["referrals_sent", "referrals_accepted"], lambda row: row.get("name")
+        )
+        drawn["by_partner"] = charts.bar_chart(_("Orientations par partenaire"), labels, series)
+    for key, title in [
+        ("by_public", _("Signataires du CIR et orientations, par public")),
+        ("by_permit_kind", _("Signataires du CIR et orientations, par titre de séjour")),
+    ]:
+        value = figures.get(key)
+        if isinstance(value, dict) and value:
+            rows = [dict(v, key=k) for k, v in value.items() if isinstance(v, dict)]
+            labels, series = _series(
+                rows, ["cir_signatories", "referrals_sent"], lambda row: row["key"]
             )
-            series.append((label(row[first]), number))
-    return series
-
-
-def bar_chart(series, title, width=640, bar_height=16):
-    """A horizontal bar chart as SVG (vector, drawn from the printed figures)."""
-    if not series:
-        return ""
-    numbers = [_number(v) or 0 for _label, v in series]
-    top = max(numbers) or 1
-    label_width = 200
-    plot = width - label_width - 60
-    height = len(series) * (bar_height + 6) + 30
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" class="chart">',
-        f"<title>{_escape(title)}</title>",
-    ]
-    for index, (name, value) in enumerate(series):
-        y = 20 + index * (bar_height + 6)
-        number = _number(value)
-        length = 0 if number is None else plot * number / top
-        parts.append(
-            f'<text x="{label_width - 8}" y="{y + bar_height - 4}" text-anchor="end" '
-            f'font-size="10">{_escape(str(name))[:40]}</text>'
-        )
-        parts.append(
-            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
-            'fill="#000091"/>'
-        )
-        parts.append(
-            f'<text x="{label_width + length + 4:.1f}" y="{y + bar_height - 4}" '
-            f'font-size="10">{_escape(show(value))}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _escape(text):
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            drawn[key] = charts.bar_chart(title, labels, series)
+    for key, title in [("outcomes", _("Sorties")), ("refusal_reasons", _("Motifs de refus"))]:
+        value = figures.get(key)
+        if isinstance(value, dict) and value:
+            # Many categories with long names: a wider drawing keeps their labels apart.
+            drawn[key] = charts.bar_chart(
+                title,
+                [label(k) for k in value],
+                {_("Orientations"): list(value.values())},
+                width=1000,
+            )
+    return drawn
 
 
 def presentation(snapshot):
     """What the template needs beyond the snapshot: printable tables and charts."""
     figures = snapshot["statistics"]
+    drawn = charts_of(figures)
     breakdowns = []
     for key, title in [
         ("by_month", _("Activité mois par mois")),
         ("by_partner", _("Orientations par partenaire")),
         ("by_public", _("Par public spécifique")),
         ("by_permit_kind", _("Par titre de séjour")),
+        ("spe_decisions", _("Décisions SPE des entretiens")),
+        ("referrals_by_status", _("Orientations par état")),
         ("outcomes", _("Sorties des accompagnements")),
         ("refusal_reasons", _("Motifs de refus")),
     ]:
@@ -510,11 +524,12 @@ def presentation(snapshot):
         columns, rows = table(figures[key])
         breakdowns.append(
             {
+                "wide": len(columns) > 4,
                 "key": key,
                 "title": title,
                 "columns": columns,
                 "rows": rows,
-                "chart": bar_chart(chart_series(figures[key]), title),
+                "chart": drawn.get(key, ""),
             }
         )
     return {

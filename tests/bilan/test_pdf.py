@@ -83,11 +83,11 @@ def test_one_font_configuration_is_shared():
     assert bilan_pdf.font_config() is bilan_pdf.font_config()
 
 
-def test_masked_counts_are_printed_as_such_and_drawn_without_a_bar():
+def test_masked_counts_are_printed_as_such_and_drawn_as_empty_bars():
     columns, rows = bilan_pdf.table({"refugee": 12, "stateless": "< 5"})
     assert [row[1] for row in rows] == ["12", "< 5"]
-    svg = bilan_pdf.bar_chart(bilan_pdf.chart_series({"a": 10, "b": "< 5"}), "Test")
-    assert svg.startswith("<svg") and 'width="0.0"' in svg and "&lt; 5" in svg
-    assert bilan_pdf.show(0.6923, "acceptance_rate") == "69,2 %"
+    svg = bilan_pdf.charts_of({"outcomes": {"job_durable": 10, "lost_contact": "< 5"}})["outcomes"]
+    assert svg.startswith("<svg") and 'stroke-dasharray="2 2"' in svg and "&lt; 5" in svg
+    assert bilan_pdf.show(69.2, "acceptance_rate") == "69,2 %"
     assert bilan_pdf.show(1234) == "1\u202f234"
-    assert bilan_pdf.label("2025-03") == "mars 2025"
+    assert bilan_pdf.label(3, "month") == "mars"
