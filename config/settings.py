@@ -149,6 +149,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEO
 BILAN_TIME_LIMIT = int(os.environ.get("BILAN_TIME_LIMIT", "900"))
 if BILAN_TIME_LIMIT >= BROKER_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured("BILAN_TIME_LIMIT must stay below BROKER_VISIBILITY_TIMEOUT.")
+# A worker renews its claim on a report at each step; another worker takes the report over once
+# the claim has expired (its worker died). Longer than the hard time limit.
+BILAN_CLAIM_SECONDS = int(os.environ.get("BILAN_CLAIM_SECONDS", "0")) or BILAN_TIME_LIMIT + 30
+if BILAN_CLAIM_SECONDS <= BILAN_TIME_LIMIT:
+    raise ImproperlyConfigured("BILAN_CLAIM_SECONDS must exceed BILAN_TIME_LIMIT.")
 # When the bilan of the past year is requested for each agreement in force (15 January, 6:00).
 BILAN_SCHEDULE_MONTH = int(os.environ.get("BILAN_SCHEDULE_MONTH", "1"))
 BILAN_SCHEDULE_DAY = int(os.environ.get("BILAN_SCHEDULE_DAY", "15"))

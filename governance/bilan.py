@@ -44,7 +44,7 @@ def claim_seconds():
     Longer than the task's hard time limit: a live worker is killed by its time limit before
     anyone else may take its report.
     """
-    return getattr(settings, "BILAN_CLAIM_SECONDS", None) or settings.BILAN_TIME_LIMIT + 30
+    return settings.BILAN_CLAIM_SECONDS
 
 
 def years_for(agreement):
