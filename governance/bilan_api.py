@@ -67,10 +67,11 @@ class ReportRequestSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Out of the person's department: "not found", as everywhere else.
-        self.fields["agreement"].queryset = Agreement.objects.visible_to(
-            self.context["request"].user
-        )
+        # Out of the person's department: "not found", as everywhere else. (No request when
+        # the OpenAPI schema is generated.)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["agreement"].queryset = Agreement.objects.visible_to(request.user)
 
     def validate(self, data):
         if data["year"] not in bilan.years_for(data["agreement"]):

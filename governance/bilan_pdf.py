@@ -451,9 +451,15 @@ def table(value):
     return [], []
 
 
+def _chart_label(text):
+    # A typographic apostrophe: charts.py shortens labels after escaping them, and would cut
+    # the entity of a straight one in half.
+    return str(text).replace("'", "\u2019")
+
+
 def _series(rows, figures, key_of, label_column=""):
     """Labels and {figure label: [values]} for governance.charts, from a printed breakdown."""
-    labels = [label(key_of(row), label_column) for row in rows]
+    labels = [_chart_label(label(key_of(row), label_column)) for row in rows]
     series = {FIGURE_LABELS.get(f, f): [values.get(f) for values in rows] for f in figures}
     return labels, series
 
@@ -497,7 +503,7 @@ def charts_of(figures):
             # Many categories with long names: a wider drawing keeps their labels apart.
             drawn[key] = charts.bar_chart(
                 title,
-                [label(k) for k in value],
+                [_chart_label(label(k)) for k in value],
                 {_("Orientations"): list(value.values())},
                 width=1000,
             )

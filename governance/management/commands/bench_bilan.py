@@ -36,7 +36,7 @@ class Command(BaseCommand):
         have = Beneficiary.objects.filter(ofii_organisation=orgs["ofii"]).count()
         if have < beneficiaries:
             with transaction.atomic():
-                bilan_bench.activity(orgs, year, beneficiaries - have, prefix=f"BENCH{have}-")
+                bilan_bench.activity(orgs, year, beneficiaries - have, prefix=f"B{have}-")
         agreement = dept.agreements.first() or bilan_bench.agreement_for(dept, orgs, year)
         self.stdout.write(
             f"data: {Beneficiary.objects.filter(ofii_organisation=orgs['ofii']).count()} files "
