@@ -168,6 +168,7 @@ CELERY_BEAT_SCHEDULE = {
             month_of_year=BILAN_SCHEDULE_MONTH,
         ),
     },
+    "requeue-stale-bilans": {"task": "governance.tasks.requeue_stale_bilans", "schedule": 600.0},
 }
 
 # --- Authentication ---------------------------------------------------------------------------

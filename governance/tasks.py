@@ -11,11 +11,13 @@ has expired and writes the same file name.
 
 import logging
 import time
+from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -138,3 +140,19 @@ def request_yearly_bilans():
             continue
         requested.append(report.pk)
     return requested
+
+
+@shared_task
+def requeue_stale_bilans():
+    """Celery beat (every 10 minutes): queues again the reports nobody works on — pending for
+    10 minutes (the message was lost: broker down when it was queued), or running with an
+    expired claim (the worker died and the broker did not hand the task over). Harmless for the
+    others: the task claims the row first."""
+    now = timezone.now()
+    stale = AnnualReport.objects.filter(
+        Q(status=AnnualReport.Status.PENDING, requested_at__lt=now - timedelta(minutes=10))
+        | Q(status=AnnualReport.Status.RUNNING, claimed_until__lt=now)
+    ).values_list("pk", flat=True)
+    for report_id in stale:
+        generate_bilan.delay(report_id)
+    return list(stale)

@@ -278,3 +278,34 @@ def test_the_beat_entry_is_declared(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["yearly-draft-bilans"]
     assert entry["task"] == "governance.tasks.request_yearly_bilans"
     assert entry["schedule"].day_of_month == {15} and entry["schedule"].month_of_year == {1}
+
+
+@pytest.mark.django_db
+def test_reports_nobody_works_on_are_queued_again(orgs, monkeypatch):
+    from governance import tasks
+
+    agreement = paris_agreement(orgs)
+    now = timezone.now()
+    lost = AnnualReport.objects.create(
+        agreement=agreement, year=2025, version=1, requested_at=now - timedelta(minutes=30)
+    )
+    fresh = AnnualReport.objects.create(agreement=agreement, year=2024, version=1)
+    dead = AnnualReport.objects.create(
+        agreement=agreement,
+        year=2023,
+        version=1,
+        status=Status.RUNNING,
+        claimed_until=now - timedelta(seconds=5),
+    )
+    alive = AnnualReport.objects.create(
+        agreement=agreement,
+        year=2023,
+        version=2,
+        status=Status.RUNNING,
+        claimed_until=now + timedelta(minutes=5),
+    )
+    queued = []
+    monkeypatch.setattr(tasks.generate_bilan, "delay", queued.append)
+    assert sorted(tasks.requeue_stale_bilans()) == sorted([lost.pk, dead.pk])
+    assert sorted(queued) == sorted([lost.pk, dead.pk])
+    assert fresh.pk not in queued and alive.pk not in queued
