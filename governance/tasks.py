@@ -149,10 +149,12 @@ def requeue_stale_bilans():
     expired claim (the worker died and the broker did not hand the task over). Harmless for the
     others: the task claims the row first."""
     now = timezone.now()
-    stale = AnnualReport.objects.filter(
-        Q(status=AnnualReport.Status.PENDING, requested_at__lt=now - timedelta(minutes=10))
-        | Q(status=AnnualReport.Status.RUNNING, claimed_until__lt=now)
-    ).values_list("pk", flat=True)
+    stale = list(
+        AnnualReport.objects.filter(
+            Q(status=AnnualReport.Status.PENDING, requested_at__lt=now - timedelta(minutes=10))
+            | Q(status=AnnualReport.Status.RUNNING, claimed_until__lt=now)
+        ).values_list("pk", flat=True)
+    )
     for report_id in stale:
         generate_bilan.delay(report_id)
-    return list(stale)
+    return stale
