@@ -384,6 +384,21 @@ MONTHS = [
     "décembre",
 ]
 
+MONTHS_SHORT = [
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+]
+
 
 def label(key, column=""):
     if column == "month" and isinstance(key, int) and 1 <= key <= 12:
@@ -478,7 +493,7 @@ def charts_of(figures):
             lambda row: row["month"],
             "month",
         )
-        labels = [name[:4] + "." if len(name) > 5 else name for name in labels]
+        labels = [MONTHS_SHORT[row["month"] - 1] for row in by_month]
         drawn["by_month"] = charts.bar_chart(_("Activité mois par mois"), labels, series)
     by_partner = figures.get("by_partner")
     if isinstance(by_partner, list) and by_partner:
