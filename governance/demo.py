@@ -1,5 +1,498 @@
-"""Demo data of the governance app. Fictional people only; idempotent."""
+"""Demo data of the governance app. Fictional people only; idempotent.
+
+The Paris agreement is modelled on the seed document (articles 1 to 7): its signatories (with
+fictional representatives), its three axes, an action plan of twelve actions with indicators,
+and the COPIL and comité technique meetings of 2023 to 2026 with minutes, decisions and
+follow-up items. 2026 is left one COPIL short (the second is only planned), so that the cadence
+warning shows. The Seine-Saint-Denis agreement is sketched more briefly.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from partners.models import Department, Organisation, OrganisationKind
+
+from .models import (
+    Action,
+    Agreement,
+    Amendment,
+    Attendance,
+    Axis,
+    Committee,
+    Decision,
+    FollowUpItem,
+    Indicator,
+    IndicatorYear,
+    Meeting,
+    Signatory,
+)
+
+PARIS_TITLE = (
+    "Accord départemental de partenariat en faveur de l'insertion professionnelle des étrangers "
+    "primo-arrivants pour Paris 2020-2024"
+)
+NATIONAL_FRAMEWORK = (
+    "Accord-cadre national 2020-2024 en faveur de l'insertion professionnelle des étrangers "
+    "primo-arrivants, signé le 1er mars 2021 par les ministères de l'Intérieur et du Travail, "
+    "l'OFII et Pôle emploi, étendu aux acteurs du service public de l'emploi."
+)
+AXES = [
+    (
+        "Renforcer la connaissance réciproque des offres de service des partenaires et partager "
+        "les expertises",
+        "Informations sur les offres, réunions de travail, visites et immersions entre agents de "
+        "l'OFII et du SPE, base de ressources sociales et partenariales.",
+    ),
+    (
+        "Mobiliser les acteurs du SPE dans une logique de parcours global, facilitant les "
+        "passerelles entre les opérateurs",
+        "Entretien personnalisé, orientation vers le SPE sauf dispense expresse, diagnostic "
+        "approfondi, formation linguistique complémentaire, reconnaissance des qualifications.",
+    ),
+    (
+        "Assurer un suivi personnalisé et fluidifier l'insertion professionnelle",
+        "Échanges d'informations et de données entre la DT OFII et le SPE ; statistiques pour "
+        "les comités techniques et le COPIL.",
+    ),
+]
+# (organisation key, fictional representative, title)
+SIGNATORIES = [
+    ("prefecture", "Hélène Marchetti", "Préfète, directrice de cabinet, pour le préfet de Paris"),
+    ("ofii", "Bertrand Lacoste", "Directeur territorial de l'OFII Paris"),
+    ("france_travail", "Nathalie Brémont", "Directrice territoriale de France Travail Paris"),
+    ("mission_locale", "Olivier Castaing", "Directeur général de la Mission Locale de Paris"),
+    ("epec", "Claire Vautrin", "Directrice générale d'Ensemble Paris Emploi Compétences"),
+    ("cap_emploi", "Julien Ferrat", "Directeur général de Cap emploi Paris"),
+    ("city", "Sabine Aubertin", "Adjointe à la maire chargée de l'emploi"),
+    ("association", "Mounia Delorme", "Directrice de l'intégration"),
+]
+YEARS = (2023, 2024, 2025, 2026)
+# (axis, title, lead, partners, [(indicator, statistic or "", unit, target per year)])
+ACTIONS = [
+    (
+        1,
+        "Présenter les offres de service du SPE aux auditeurs de l'OFII",
+        "france_travail",
+        ["ofii", "mission_locale", "cap_emploi"],
+        [("Réunions d'information tenues", "", "réunions", 4)],
+    ),
+    (
+        1,
+        "Immersions croisées d'agents OFII et SPE",
+        "ofii",
+        ["france_travail", "mission_locale"],
+        [("Agents ayant participé à une immersion", "", "agents", 12)],
+    ),
+    (
+        1,
+        "Base de ressources sociales et partenariales pour les freins à l'emploi",
+        "france_travail",
+        ["city", "association"],
+        [("Ressources référencées et à jour", "", "ressources", 80)],
+    ),
+    (
+        1,
+        "Permanences du SPE sur la plateforme d'accueil de l'OFII",
+        "mission_locale",
+        ["france_travail", "ofii"],
+        [("Permanences tenues", "", "permanences", 20)],
+    ),
+    (
+        2,
+        "Orienter vers le SPE chaque signataire du CIR sans emploi",
+        "ofii",
+        ["france_travail", "mission_locale", "cap_emploi"],
+        [
+            ("Signataires du CIR", "cir_signatories", "personnes", 600),
+            ("Orientations envoyées", "referrals_sent", "orientations", 350),
+        ],
+    ),
+    (
+        2,
+        "Répondre à chaque orientation dans les dix jours ouvrés",
+        "france_travail",
+        ["mission_locale", "cap_emploi"],
+        [
+            ("Délai médian de réponse", "median_days_to_answer", "jours", 10),
+            ("Taux d'acceptation", "acceptance_rate", "%", 80),
+        ],
+    ),
+    (
+        2,
+        "Diagnostic approfondi et premier rendez-vous rapides",
+        "france_travail",
+        ["mission_locale"],
+        [
+            (
+                "Délai médian jusqu'au premier rendez-vous",
+                "median_days_to_first_appointment",
+                "jours",
+                21,
+            )
+        ],
+    ),
+    (
+        2,
+        "Formation linguistique complémentaire à visée professionnelle",
+        "city",
+        ["france_travail", "epec"],
+        [("Entrées en formation linguistique", "", "personnes", 120)],
+    ),
+    (
+        2,
+        "Reconnaissance des qualifications et de l'expérience (ENIC-NARIC, VAE)",
+        "epec",
+        ["france_travail", "association"],
+        [("Demandes de reconnaissance accompagnées", "", "demandes", 60)],
+    ),
+    (
+        2,
+        "Accompagnement des jeunes primo-arrivants (CEJ)",
+        "mission_locale",
+        ["ofii"],
+        [("Jeunes entrés en CEJ", "", "jeunes", 90)],
+    ),
+    (
+        3,
+        "Échange automatisé des orientations et de leurs suites",
+        "ofii",
+        ["france_travail", "mission_locale", "cap_emploi"],
+        [
+            ("Orientations acceptées", "referrals_accepted", "orientations", 280),
+            ("Orientations en retard de réponse", "overdue", "orientations", 0),
+        ],
+    ),
+    (
+        3,
+        "Statistiques trimestrielles pour le comité technique",
+        "prefecture",
+        ["ofii"],
+        [("Tableaux de bord transmis", "", "tableaux", 4)],
+    ),
+]
+AGENDAS = {
+    Committee.Kind.COPIL: (
+        "Ouverture par le préfet\nBilan annuel d'exécution du plan d'actions\n"
+        "Statistiques de l'année\nFeuille de route et priorités\nQuestions diverses"
+    ),
+    Committee.Kind.TECHNICAL: (
+        "Suivi des orientations et des délais de réponse\nPoint sur les actions du plan\n"
+        "Préparation du prochain COPIL"
+    ),
+}
+# (kind, month, day) of each year's meetings
+SCHEDULE = [
+    (Committee.Kind.TECHNICAL, 2, 9),
+    (Committee.Kind.COPIL, 3, 16),
+    (Committee.Kind.TECHNICAL, 5, 11),
+    (Committee.Kind.TECHNICAL, 9, 21),
+    (Committee.Kind.COPIL, 12, 10),
+]
 
 
+def _org(department, kind, name=None, **defaults):
+    if name is None:
+        return Organisation.objects.filter(department=department, kind=kind).order_by("pk").first()
+    organisation, _ = Organisation.objects.get_or_create(
+        department=department, name=name, defaults={"kind": kind, **defaults}
+    )
+    return organisation
+
+
+def _organisations(department):
+    orgs = {
+        "ofii": _org(department, OrganisationKind.OFII),
+        "france_travail": _org(department, OrganisationKind.FRANCE_TRAVAIL),
+        "mission_locale": _org(department, OrganisationKind.MISSION_LOCALE),
+        "cap_emploi": _org(department, OrganisationKind.CAP_EMPLOI),
+        "prefecture": _org(department, OrganisationKind.PREFECTURE),
+        "association": _org(department, OrganisationKind.ASSOCIATION),
+    }
+    if department.code == "75":
+        orgs["city"] = _org(
+            department,
+            OrganisationKind.CITY,
+            "Ville de Paris",
+            notification_email="emploi@ville.demo.passerelle.test",
+        )
+        orgs["epec"] = _org(
+            department,
+            OrganisationKind.OTHER,
+            "Ensemble Paris Emploi Compétences",
+            notification_email="contact@epec.demo.passerelle.test",
+        )
+    return orgs
+
+
+def _at(day, hour=14):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _meetings(agreement, orgs, schedule, today, with_items=True):
+    committees = {c.kind: c for c in agreement.committees.all()}
+    invited = [o for o in orgs.values() if o is not None]
+    meetings = []
+    for year in YEARS:
+        for kind, month, day in schedule:
+            date = dt.date(year, month, day)
+            if date < agreement.starts_on:
+                continue
+            # The last COPIL of 2026 is only planned: the demo shows the cadence warning.
+            last_copil = year == YEARS[-1] and kind == Committee.Kind.COPIL and month == 12
+            held = date < today and not last_copil
+            meetings.append(
+                Meeting(
+                    committee=committees[kind],
+                    date=_at(date),
+                    place=(
+                        "Préfecture, salle du conseil"
+                        if kind == Committee.Kind.COPIL
+                        else "DT OFII, salle de réunion"
+                    ),
+                    agenda=AGENDAS[kind],
+                    minutes=(
+                        f"Relevé de conclusions de la réunion du {date:%d/%m/%Y}. Les partenaires "
+                        "ont examiné les statistiques d'orientation et l'avancement des actions."
+                        if held
+                        else ""
+                    ),
+                    status=Meeting.Status.HELD if held else Meeting.Status.PLANNED,
+                )
+            )
+    Meeting.objects.bulk_create(meetings)
+    Through = Meeting.invited.through
+    Through.objects.bulk_create(
+        [Through(meeting_id=m.pk, organisation_id=o.pk) for m in meetings for o in invited]
+    )
+    held = [m for m in meetings if m.status == Meeting.Status.HELD]
+    presences = ["present", "present", "present", "excused", "present", "absent", "present"]
+    Attendance.objects.bulk_create(
+        [
+            Attendance(meeting=m, organisation=o, presence=presences[(i + j) % len(presences)])
+            for i, m in enumerate(held)
+            for j, o in enumerate(invited)
+        ]
+    )
+    if not with_items:
+        return meetings
+    decisions = Decision.objects.bulk_create(
+        [
+            Decision(
+                meeting=m,
+                text=(
+                    f"Le bilan {m.date.year - 1} du plan d'actions est validé."
+                    if m.committee.kind == Committee.Kind.COPIL and m.date.month < 6
+                    else "Les partenaires partagent un calendrier des permanences du SPE."
+                ),
+            )
+            for m in held
+        ]
+    )
+    owners = [orgs["france_travail"], orgs["ofii"], orgs["mission_locale"], orgs["prefecture"]]
+    items = []
+    for i, (meeting, decision) in enumerate(zip(held, decisions, strict=True)):
+        due = timezone.localtime(meeting.date).date() + dt.timedelta(days=60)
+        # Recent items stay open (some are overdue); older ones are done.
+        status = FollowUpItem.Status.OPEN if due > today - dt.timedelta(days=200) else "done"
+        items.append(
+            FollowUpItem(
+                meeting=meeting,
+                decision=decision,
+                description=[
+                    "Transmettre la liste à jour des correspondants",
+                    "Diffuser le tableau de bord des orientations",
+                    "Organiser une immersion à la plateforme d'accueil",
+                    "Mettre à jour la base de ressources",
+                ][i % 4],
+                owner=owners[i % len(owners)],
+                due_on=due,
+                status=status,
+            )
+        )
+    FollowUpItem.objects.bulk_create(items)
+    return meetings
+
+
+def _plan(agreement, axes, orgs, actions):
+    for axis_number, title, lead, partners, indicators in actions:
+        action = Action.objects.create(
+            agreement=agreement,
+            axis=axes[axis_number],
+            title=title,
+            lead_organisation=orgs[lead],
+            starts_on=dt.date(2023, 1, 1),
+            ends_on=agreement.ends_on,
+            status=Action.Status.IN_PROGRESS,
+        )
+        action.partner_organisations.set([orgs[key] for key in partners if orgs.get(key)])
+        rows = []
+        for name, statistic, unit, target in indicators:
+            indicator = Indicator.objects.create(
+                action=action,
+                name=name,
+                source=Indicator.Source.COMPUTED if statistic else Indicator.Source.MANUAL,
+                statistic=statistic,
+                unit=unit,
+            )
+            for n, year in enumerate(YEARS):
+                manual_value = None
+                comment = ""
+                if not statistic and year < 2026:
+                    manual_value = Decimal(round(target * (0.6 + 0.15 * n)))
+                    comment = "Valeur déclarée par le pilote de l'action en comité technique."
+                rows.append(
+                    IndicatorYear(
+                        indicator=indicator,
+                        year=year,
+                        target=Decimal(target),
+                        value=manual_value,
+                        comment=comment,
+                    )
+                )
+        IndicatorYear.objects.bulk_create(rows)
+
+
+def _agreement(department, title, **fields):
+    """A fresh demo agreement: the previous one of the same title is replaced (idempotent)."""
+    for old in Agreement.objects.filter(department=department, title=title):
+        if old.reports.exists():
+            return None  # bilans refer to it: keep the agreement as it is
+        FollowUpItem.objects.filter(meeting__committee__agreement=old).delete()
+        Meeting.objects.filter(committee__agreement=old).delete()
+        IndicatorYear.objects.filter(indicator__action__agreement=old).delete()
+        Indicator.objects.filter(action__agreement=old).delete()
+        old.actions.all().delete()
+        old.delete()
+    agreement = Agreement.objects.create(department=department, title=title, **fields)
+    for kind, chair in (
+        (Committee.Kind.COPIL, "Le préfet de région, préfet de Paris, ou son représentant"),
+        (Committee.Kind.TECHNICAL, "DDETS et DT OFII"),
+    ):
+        Committee.objects.create(agreement=agreement, kind=kind, chair=chair)
+    return agreement
+
+
+@transaction.atomic
 def load(password, stdout):
-    stdout.write("governance: no demo data yet")
+    today = timezone.localdate()
+    paris = Department.objects.get(code="75")
+    orgs = _organisations(paris)
+    agreement = _agreement(
+        paris,
+        PARIS_TITLE,
+        national_framework=NATIONAL_FRAMEWORK,
+        signed_on=dt.date(2022, 6, 1),
+        starts_on=dt.date(2022, 6, 1),
+        # Article 7: until 1 March 2026, extended by amendment n° 1 to the end of 2026.
+        ends_on=dt.date(2026, 12, 31),
+        status=Agreement.Status.IN_FORCE,
+    )
+    if agreement is None:
+        stdout.write("governance: demo agreement kept (bilans refer to it)")
+        return
+    Signatory.objects.bulk_create(
+        [
+            Signatory(
+                agreement=agreement,
+                organisation=orgs[key],
+                representative=name,
+                representative_title=title,
+                signed_on=dt.date(2022, 6, 1),
+            )
+            for key, name, title in SIGNATORIES
+            if orgs.get(key)
+        ]
+    )
+    axes = {
+        n: Axis.objects.create(agreement=agreement, number=n, title=title, description=text)
+        for n, (title, text) in enumerate(AXES, start=1)
+    }
+    Amendment.objects.create(
+        agreement=agreement,
+        number=1,
+        signed_on=dt.date(2026, 2, 12),
+        summary=(
+            "Prolongation de l'accord jusqu'au 31 décembre 2026, dans l'attente du nouvel "
+            "accord-cadre national."
+        ),
+    )
+    _plan(agreement, axes, orgs, ACTIONS)
+    _meetings(agreement, orgs, SCHEDULE, today)
+
+    # Seine-Saint-Denis, more briefly.
+    department = Department.objects.get(code="93")
+    orgs93 = _organisations(department)
+    agreement93 = _agreement(
+        department,
+        "Accord départemental de partenariat pour l'insertion professionnelle des étrangers "
+        "primo-arrivants en Seine-Saint-Denis",
+        national_framework=NATIONAL_FRAMEWORK,
+        signed_on=dt.date(2023, 1, 20),
+        starts_on=dt.date(2023, 1, 20),
+        ends_on=dt.date(2027, 12, 31),
+        status=Agreement.Status.IN_FORCE,
+    )
+    if agreement93 is not None:
+        Signatory.objects.bulk_create(
+            [
+                Signatory(
+                    agreement=agreement93,
+                    organisation=orgs93[key],
+                    representative=name,
+                    representative_title=title,
+                    signed_on=dt.date(2023, 1, 20),
+                )
+                for key, name, title in [
+                    ("prefecture", "Patrice Leclerc", "Préfet de la Seine-Saint-Denis"),
+                    ("ofii", "Amandine Roux", "Directrice territoriale de l'OFII Bobigny"),
+                    ("france_travail", "Karim Benali", "Directeur territorial de France Travail"),
+                ]
+                if orgs93.get(key)
+            ]
+        )
+        axes93 = {
+            n: Axis.objects.create(agreement=agreement93, number=n, title=title)
+            for n, (title, _text) in enumerate(AXES, start=1)
+        }
+        _plan(
+            agreement93,
+            axes93,
+            orgs93,
+            [
+                (
+                    1,
+                    "Forum annuel des offres de service",
+                    "prefecture",
+                    ["france_travail"],
+                    [("Partenaires présents au forum", "", "partenaires", 15)],
+                ),
+                (
+                    2,
+                    "Orienter les signataires du CIR vers le SPE",
+                    "ofii",
+                    ["france_travail"],
+                    [("Orientations envoyées", "referrals_sent", "orientations", 400)],
+                ),
+                (
+                    3,
+                    "Tableau de bord partagé",
+                    "ofii",
+                    ["prefecture"],
+                    [("Taux d'acceptation", "acceptance_rate", "%", 75)],
+                ),
+            ],
+        )
+        _meetings(
+            agreement93,
+            orgs93,
+            [(Committee.Kind.COPIL, 4, 3), (Committee.Kind.TECHNICAL, 10, 6)],
+            today,
+            with_items=False,
+        )
+    stdout.write(
+        f"governance: agreements of Paris and Seine-Saint-Denis, "
+        f"{Meeting.objects.count()} meetings, {Action.objects.count()} actions"
+    )

@@ -177,6 +177,7 @@ class MeetingForm(DsfrBaseForm, forms.ModelForm):
         model = Meeting
         fields = ["committee", "date", "place", "agenda", "invited"]
         widgets = {"date": DATETIME, "invited": forms.CheckboxSelectMultiple}
+        labels = {"committee": _("Comité"), "invited": _("Organisations invitées")}
         help_texts = {"agenda": _("Un point de l'ordre du jour par ligne.")}
 
     def __init__(self, *args, agreement, **kwargs):

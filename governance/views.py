@@ -6,6 +6,7 @@ and aggregated figures.
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -38,6 +39,8 @@ from .forms import (
 from .invitations import ics, recipients, send_invitations_on_commit
 from .models import Action, Agreement, FollowUpItem, Indicator, IndicatorYear, Meeting
 from .progress import indicator_rows
+
+PAST_MEETINGS_PER_PAGE = 20
 
 
 def _agreement(request, pk):
@@ -321,9 +324,12 @@ def indicator_year(request, pk):
 def meeting_list(request):
     now = timezone.now()
     meetings = meetings_of(request.user).order_by("date")
+    past = Paginator(meetings.filter(date__lt=now).order_by("-date"), PAST_MEETINGS_PER_PAGE)
+    page = past.get_page(request.GET.get("page"))
     context = {
         "upcoming": meetings.filter(date__gte=now),
-        "past": meetings.filter(date__lt=now).order_by("-date"),
+        "past": page.object_list,
+        "page": page,
         "agreement": _current_agreement(request.user),
     }
     return render(request, "governance/meeting_list.html", context)

@@ -123,3 +123,7 @@ def known_dataset(orgs):
     )
     person(3, 10, ofii_organisation=orgs["ofii93"])
     return people
+
+
+# The browser fixture of tests/browser, for the governance browser test.
+from tests.browser.conftest import browser_page  # noqa: E402, F401
