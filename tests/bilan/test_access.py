@@ -17,11 +17,12 @@ def agreement(orgs):
 
 
 def fetch(client, url, **extra):
-    """GET, reading and closing a file response (its content in ``response.body``)."""
+    """GET, reading a file response to its end (its content in ``response.body``): the test
+    client then closes the file, without closing the test's database connection (which a
+    direct ``response.close()`` would do, through the request_finished signal)."""
     response = client.get(url, **extra)
     if getattr(response, "streaming", False):
         response.body = b"".join(response.streaming_content)
-        response.close()
     return response
 
 

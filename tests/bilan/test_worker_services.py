@@ -79,8 +79,7 @@ def test_a_real_worker_generates_the_demo_paris_bilan(celery_worker_factory, api
     assert body["status"] == "ready", AnnualReport.objects.get(pk=report_id).error
     download = api.get(body["download_url"])
     assert download["Content-Type"] == "application/pdf"
-    pdf = b"".join(download.streaming_content)
-    download.close()
+    pdf = b"".join(download.streaming_content)  # read to its end: the test client closes it
     text = text_of(pdf)
 
     assert "Paris (75)" in text and "Bilan 2025" in text
