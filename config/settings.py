@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -141,7 +142,21 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Paris"
 # An unacknowledged task comes back after this delay; task time limits stay below it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+# The annual bilan task (governance/tasks.py): hard time limit in seconds, below the visibility
+# timeout so that a running task is never handed to a second worker by the broker.
+BILAN_TIME_LIMIT = int(os.environ.get("BILAN_TIME_LIMIT", "900"))
+if BILAN_TIME_LIMIT >= BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("BILAN_TIME_LIMIT must stay below BROKER_VISIBILITY_TIMEOUT.")
+# A worker renews its claim on a report at each step; another worker takes the report over once
+# the claim has expired (its worker died). Longer than the hard time limit.
+BILAN_CLAIM_SECONDS = int(os.environ.get("BILAN_CLAIM_SECONDS", "0")) or BILAN_TIME_LIMIT + 30
+if BILAN_CLAIM_SECONDS <= BILAN_TIME_LIMIT:
+    raise ImproperlyConfigured("BILAN_CLAIM_SECONDS must exceed BILAN_TIME_LIMIT.")
+# When the bilan of the past year is requested for each agreement in force (15 January, 6:00).
+BILAN_SCHEDULE_MONTH = int(os.environ.get("BILAN_SCHEDULE_MONTH", "1"))
+BILAN_SCHEDULE_DAY = int(os.environ.get("BILAN_SCHEDULE_DAY", "15"))
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "partners.tasks.heartbeat", "schedule": 60.0},
     "beneficiaries-retention": {
@@ -149,6 +164,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60.0,
     },
     "referral-reminders": {"task": "referrals.tasks.send_overdue_reminders", "schedule": 3600.0},
+    "yearly-draft-bilans": {
+        "task": "governance.tasks.request_yearly_bilans",
+        "schedule": crontab(
+            minute=0,
+            hour=6,
+            day_of_month=BILAN_SCHEDULE_DAY,
+            month_of_year=BILAN_SCHEDULE_MONTH,
+        ),
+    },
+    "requeue-stale-bilans": {"task": "governance.tasks.requeue_stale_bilans", "schedule": 600.0},
 }
 
 # --- Authentication ---------------------------------------------------------------------------
@@ -296,3 +321,6 @@ LOGGING = {
 PASSERELLE_SITE_TITLE = "Passerelle"
 REFERRAL_ANSWER_WORKING_DAYS = int(os.environ.get("REFERRAL_ANSWER_WORKING_DAYS", "10"))
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
+# Fault injection for the worker-crash test only (tests/bilan/test_worker_services.py):
+# "<step>:<seconds>" makes the bilan task sleep once it has reached that step. Empty in production.
+BILAN_FAULT_PAUSE = os.environ.get("BILAN_FAULT_PAUSE", "")

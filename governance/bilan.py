@@ -1,0 +1,248 @@
+"""The annual bilan: request, generation bookkeeping, validation by the COPIL, versions.
+
+Every state change of an ``AnnualReport`` goes through one function of this module:
+
+    request_report        — (new row) pending, the generation task queued after commit
+    claim                 — pending (or running with an expired claim) → running, by a worker
+    release               — running → pending, before a retry after a transient error
+    advance               — running: progress and step; extends the worker's claim
+    complete              — running → ready, with the file, its SHA-256 and the frozen figures
+    fail                  — pending/running → failed, with a readable French reason
+    validate_report       — ready → validated, by a held COPIL meeting of the same agreement
+
+A validated report never changes again (here, in ``AnnualReport.save``/``delete``, and in the
+admin). Generating again makes a new version.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.audit import Action as AuditAction
+from partners.audit import record
+
+from .models import Agreement, AnnualReport, Committee, Meeting
+
+logger = logging.getLogger(__name__)
+
+Status = AnnualReport.Status
+IN_FLIGHT = (Status.PENDING, Status.RUNNING)
+
+
+class ReportError(Exception):
+    """A state change that is not allowed; the message is French, for the person."""
+
+
+def claim_seconds():
+    """How long a worker holds a report without news before another may take it over.
+
+    Longer than the task's hard time limit: a live worker is killed by its time limit before
+    anyone else may take its report.
+    """
+    return settings.BILAN_CLAIM_SECONDS
+
+
+def years_for(agreement):
+    """The years a bilan may be requested for: those of the agreement, up to the current one."""
+    last = min(agreement.ends_on.year, timezone.localdate().year)
+    return list(range(last, agreement.starts_on.year - 1, -1))
+
+
+def versions(agreement, year):
+    """Every version of the bilan of ``agreement`` for ``year``, newest first."""
+    return AnnualReport.objects.filter(agreement=agreement, year=year).select_related(
+        "validated_by_meeting", "requested_by"
+    )
+
+
+def validated_version(agreement, year):
+    return (
+        AnnualReport.objects.filter(agreement=agreement, year=year, status=Status.VALIDATED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def request_report(user, agreement, year):
+    """Creates the next version of the bilan (pending) and queues its generation after commit."""
+    from .tasks import generate_bilan
+
+    if year not in years_for(agreement):
+        raise ReportError(
+            _("L'année %(year)s n'est pas couverte par l'accord ou n'a pas commencé.")
+            % {"year": year}
+        )
+    with transaction.atomic():
+        # Serialises requests on the agreement: two clicks never get the same version number.
+        Agreement.objects.select_for_update().get(pk=agreement.pk)
+        reports = AnnualReport.objects.filter(agreement=agreement, year=year)
+        if reports.filter(status__in=IN_FLIGHT).exists():
+            raise ReportError(
+                _("Un bilan %(year)s est déjà en cours de génération pour cet accord.")
+                % {"year": year}
+            )
+        last = reports.aggregate(last=Max("version"))["last"] or 0
+        report = AnnualReport.objects.create(
+            agreement=agreement,
+            year=year,
+            version=last + 1,
+            status=Status.PENDING,
+            step=_("En attente d'un processus de génération"),
+            requested_by=user,
+        )
+        logger.info("bilan %s requested (agreement %s, year %s)", report.pk, agreement.pk, year)
+        generate_bilan.delay_on_commit(report.pk)
+    return report
+
+
+# --- The worker's side ---------------------------------------------------------------------
+
+
+def claim(report_id):
+    """Takes the report for this worker; False if someone else holds it or it is done.
+
+    One UPDATE: a pending report, or a running one whose worker stopped renewing its claim (it
+    died). A second delivery of the same task finds the row running (or ready) and does nothing.
+    """
+    now = timezone.now()
+    taken = (
+        AnnualReport.objects.filter(pk=report_id)
+        .filter(Q(status=Status.PENDING) | Q(status=Status.RUNNING, claimed_until__lt=now))
+        .update(
+            status=Status.RUNNING,
+            claimed_until=now + timedelta(seconds=claim_seconds()),
+            started_at=now,
+            progress=0,
+            step=_("Démarrage"),
+            error="",
+            # The number of workers that started this report (a takeover counts).
+            attempts=F("attempts") + 1,
+        )
+    )
+    if taken:
+        logger.info("bilan %s claimed", report_id)
+    return bool(taken)
+
+
+def claim_expires_in(report_id):
+    """Seconds until the current claim on a running report expires (None if not running)."""
+    report = AnnualReport.objects.filter(pk=report_id, status=Status.RUNNING).first()
+    if report is None or report.claimed_until is None:
+        return None
+    return max(0.0, (report.claimed_until - timezone.now()).total_seconds())
+
+
+def advance(report_id, progress, step):
+    """Records the step in progress and renews the claim (the worker is alive)."""
+    AnnualReport.objects.filter(pk=report_id, status=Status.RUNNING).update(
+        progress=progress,
+        step=step,
+        claimed_until=timezone.now() + timedelta(seconds=claim_seconds()),
+    )
+
+
+def release(report_id, step):
+    """Running → pending after a transient error: the retry of the task claims it again."""
+    AnnualReport.objects.filter(pk=report_id, status=Status.RUNNING).update(
+        status=Status.PENDING, step=step, claimed_until=None
+    )
+
+
+def complete(report_id, file_name, sha256, snapshot):
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        if report.status != Status.RUNNING:
+            return False
+        report.status = Status.READY
+        report.pdf.name = file_name
+        report.sha256 = sha256
+        report.snapshot = snapshot
+        report.generated_at = timezone.now()
+        report.progress = 100
+        report.step = _("Terminé")
+        report.claimed_until = None
+        report.error = ""
+        report.save()
+    logger.info("bilan %s ready", report_id)
+    return True
+
+
+def fail(report_id, reason):
+    """The report could not be generated; it may be requested again (a new version)."""
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status not in IN_FLIGHT:
+            return False
+        report.status = Status.FAILED
+        report.error = reason
+        report.step = _("Échec")
+        report.claimed_until = None
+        report.save()
+    logger.warning("bilan %s failed", report_id)
+    return True
+
+
+# --- Validation by the COPIL -----------------------------------------------------------------
+
+
+def copil_meetings(agreement):
+    """The COPIL meetings held that may validate a bilan of ``agreement``."""
+    return Meeting.objects.filter(
+        committee__agreement=agreement,
+        committee__kind=Committee.Kind.COPIL,
+        status=Meeting.Status.HELD,
+    ).order_by("-date")
+
+
+def validate_report(user, report_id, meeting):
+    """Marks a ready report as validated by a COPIL meeting: it can never change again."""
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        if report.status == Status.VALIDATED:
+            raise ReportError(_("Ce bilan est déjà validé par le COPIL."))
+        if report.status != Status.READY:
+            raise ReportError(_("Seul un bilan prêt peut être validé."))
+        if not copil_meetings(report.agreement_id).filter(pk=meeting.pk).exists():
+            raise ReportError(
+                _("La validation doit être faite par une réunion tenue du COPIL de cet accord.")
+            )
+        report.status = Status.VALIDATED
+        report.validated_by_meeting = meeting
+        report.validated_by = user
+        report.validated_at = timezone.now()
+        report.save()
+        record(
+            user,
+            AuditAction.TRANSITION,
+            "annual_report",
+            report.pk,
+            detail=f"validated meeting={meeting.pk}",
+        )
+    return report
+
+
+# --- Who sees which bilan ---------------------------------------------------------------------
+
+
+def visible_reports(user):
+    """Bilans a person may see: every version for the préfecture/DDETS (and platform admins),
+    validated ones only for everyone else; always within the person's department."""
+    from partners.roles import Cap, has_capability
+
+    reports = AnnualReport.objects.filter(
+        agreement__in=Agreement.objects.visible_to(user).values("pk")
+    )
+    if has_capability(user, Cap.REPORT_VIEW_ALL):
+        return reports
+    if has_capability(user, Cap.REPORT_VIEW_PUBLISHED):
+        return reports.filter(status=Status.VALIDATED)
+    return reports.none()
+
+
+def record_download(user, report, channel="web"):
+    record(user, AuditAction.DOWNLOAD, "annual_report", report.pk, channel=channel)

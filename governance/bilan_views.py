@@ -1,0 +1,155 @@
+"""Pages of the annual bilan: list and request, progress, download, validation."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners.roles import Cap, capability_required, has_capability
+
+from . import bilan
+from .bilan_forms import RequestForm, ValidateForm
+from .models import AnnualReport
+
+REFRESH_SECONDS = 3
+
+
+def _may_see_reports(user):
+    return has_capability(user, Cap.REPORT_VIEW_ALL) or has_capability(
+        user, Cap.REPORT_VIEW_PUBLISHED
+    )
+
+
+def _report(request, pk):
+    if not _may_see_reports(request.user):
+        raise Http404
+    return get_object_or_404(
+        bilan.visible_reports(request.user).select_related(
+            "agreement__department", "validated_by_meeting__committee"
+        ),
+        pk=pk,
+    )
+
+
+def report_list(request):
+    if not _may_see_reports(request.user):
+        raise Http404
+    reports = bilan.visible_reports(request.user).select_related(
+        "agreement__department", "validated_by_meeting__committee"
+    )
+    page = Paginator(reports.order_by("-year", "agreement__title", "-version"), 25).get_page(
+        request.GET.get("page")
+    )
+    form = None
+    if has_capability(request.user, Cap.REPORT_REQUEST):
+        form = RequestForm(user=request.user)
+    return render(request, "governance/bilan/list.html", {"page": page, "form": form})
+
+
+@require_POST
+@capability_required(Cap.REPORT_REQUEST)
+def report_request(request):
+    form = RequestForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            report = bilan.request_report(
+                request.user, form.cleaned_data["agreement"], form.cleaned_data["year"]
+            )
+        except bilan.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("La génération du bilan %(year)s (version %(version)s) est demandée.")
+                % {"year": report.year, "version": report.version},
+            )
+            return redirect("governance:bilan:detail", pk=report.pk)
+    reports = bilan.visible_reports(request.user).select_related(
+        "agreement__department", "validated_by_meeting__committee"
+    )
+    page = Paginator(reports.order_by("-year", "agreement__title", "-version"), 25).get_page(1)
+    return render(request, "governance/bilan/list.html", {"page": page, "form": form}, status=400)
+
+
+def report_detail(request, pk):
+    report = _report(request, pk)
+    versions = (
+        bilan.visible_reports(request.user)
+        .filter(agreement=report.agreement_id, year=report.year)
+        .select_related("validated_by_meeting__committee")
+    )
+    form = None
+    if report.status == AnnualReport.Status.READY and has_capability(
+        request.user, Cap.REPORT_VALIDATE
+    ):
+        form = ValidateForm(report=report)
+    in_flight = report.status in bilan.IN_FLIGHT
+    return render(
+        request,
+        "governance/bilan/detail.html",
+        {
+            "report": report,
+            "versions": versions,
+            "form": form,
+            "in_flight": in_flight,
+            "refresh_seconds": REFRESH_SECONDS,
+        },
+    )
+
+
+def report_status(request, pk):
+    """The progress as JSON, for the page's polling script."""
+    report = _report(request, pk)
+    return JsonResponse(
+        {
+            "status": report.status,
+            "status_label": report.get_status_display(),
+            "progress": report.progress,
+            "step": report.step,
+            "done": report.status not in bilan.IN_FLIGHT,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@require_POST
+@capability_required(Cap.REPORT_VALIDATE)
+def report_validate(request, pk):
+    report = _report(request, pk)
+    form = ValidateForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            bilan.validate_report(request.user, report.pk, form.cleaned_data["meeting"])
+        except bilan.ReportError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Le bilan est validé par le COPIL."))
+        return redirect("governance:bilan:detail", pk=report.pk)
+    versions = bilan.versions(report.agreement_id, report.year)
+    return render(
+        request,
+        "governance/bilan/detail.html",
+        {"report": report, "versions": versions, "form": form, "in_flight": False},
+        status=400,
+    )
+
+
+def report_download(request, pk):
+    report = _report(request, pk)
+    if report.status not in (AnnualReport.Status.READY, AnnualReport.Status.VALIDATED):
+        raise Http404
+    bilan.record_download(request.user, report)
+    return pdf_response(report)
+
+
+def pdf_response(report):
+    response = FileResponse(
+        report.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"bilan-{report.agreement.department.code}-{report.year}-v{report.version}.pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,311 @@
+"""Requesting, generating (eager Celery), validating and frozen bilans."""
+
+import hashlib
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from governance import bilan, bilan_pdf
+from governance.models import AnnualReport, ReportFrozen
+from governance.tasks import generate_bilan, request_yearly_bilans
+
+from .factories import copil_meeting, paris_agreement, ready_report
+
+Status = AnnualReport.Status
+
+
+def pdf_text(report):
+    with report.pdf.open("rb") as pdf:
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf.read(), capture_output=True, check=True
+        ).stdout.decode()
+    return " ".join(text.split())
+
+
+def request(user, agreement, year, capture):
+    with capture(execute=True) as callbacks:
+        report = bilan.request_report(user, agreement, year)
+    report.refresh_from_db()
+    return report, callbacks
+
+
+@pytest.mark.django_db
+def test_a_requested_bilan_is_generated_after_commit(
+    orgs, prefecture, django_capture_on_commit_callbacks
+):
+    agreement = paris_agreement(orgs)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = bilan.request_report(prefecture, agreement, 2025)
+    # Nothing runs before the transaction commits: the row is there, pending, version 1.
+    assert (report.status, report.version, report.requested_by) == (Status.PENDING, 1, prefecture)
+    assert len(callbacks) == 1
+    callbacks[0]()
+    report.refresh_from_db()
+    assert report.status == Status.READY, report.error
+    assert report.progress == 100 and report.attempts == 1 and report.claimed_until is None
+    with report.pdf.open("rb") as pdf:
+        content = pdf.read()
+    assert content.startswith(b"%PDF")
+    assert report.sha256 == hashlib.sha256(content).hexdigest()
+    assert report.pdf.name == f"bilans/{agreement.pk}/2025/bilan-75-2025-v1.pdf"
+    # The frozen snapshot holds what the document prints.
+    assert report.snapshot["department"]["code"] == "75"
+    assert (
+        report.snapshot["statistics"]["cir_signatories"]
+        == bilan_pdf.compute_statistics(agreement.department, 2025)["cir_signatories"]
+    )
+    assert [s["representative"] for s in report.snapshot["signatories"]][:2] == [
+        "Magali CHARBONNEAU",
+        "André GENTEUIL",
+    ]
+    text = pdf_text(report)
+    for expected in ["Paris (75)", "Bilan 2025", "André GENTEUIL", "Fatiha MLATI", "Sommaire"]:
+        assert expected in text
+    assert "Page 3 sur" in text
+
+
+@pytest.mark.django_db
+def test_the_document_shows_governance_and_the_action_plan(
+    orgs, prefecture, django_capture_on_commit_callbacks
+):
+    agreement = paris_agreement(orgs)
+    report, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
+    committees = {c["kind"]: c for c in report.snapshot["committees"]}
+    assert (committees["copil"]["held"], committees["copil"]["behind"]) == (2, False)
+    assert (committees["technical"]["held"], committees["technical"]["behind"]) == (2, True)
+    assert report.snapshot["overdue_items"][0]["owner"] == "France Travail Paris"
+    indicators = report.snapshot["actions"][0]["indicators"]
+    assert indicators[1] == {
+        "name": "Immersions réalisées",
+        "unit": "",
+        "source": "Saisi",
+        "target": 4,
+        "value": 2,
+        "reached": False,
+        "comment": "",
+    }
+    text = pdf_text(report)
+    assert "EN RETARD SUR LA FRÉQUENCE" in text.upper()
+    assert "Transmettre le calendrier des immersions" in text
+    assert "Immersions réalisées" in text
+
+
+@pytest.mark.django_db
+def test_requesting_again_makes_a_new_version_but_not_while_one_is_in_flight(
+    orgs, prefecture, django_capture_on_commit_callbacks
+):
+    agreement = paris_agreement(orgs)
+    first, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
+    second, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
+    assert (first.version, second.version) == (1, 2)
+    assert second.status == Status.READY
+    with django_capture_on_commit_callbacks(execute=False):
+        bilan.request_report(prefecture, agreement, 2024)
+        with pytest.raises(bilan.ReportError, match="déjà en cours"):
+            bilan.request_report(prefecture, agreement, 2024)
+
+
+@pytest.mark.django_db
+def test_a_year_outside_the_agreement_is_refused(orgs, prefecture):
+    agreement = paris_agreement(orgs)
+    with pytest.raises(bilan.ReportError, match="n'est pas couverte"):
+        bilan.request_report(prefecture, agreement, 2019)
+    assert not AnnualReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_task_delivered_twice_generates_once(
+    orgs, prefecture, django_capture_on_commit_callbacks
+):
+    agreement = paris_agreement(orgs)
+    report, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
+    generated_at = report.generated_at
+    assert generate_bilan.delay(report.pk).get() == "not-claimed"
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.generated_at) == (Status.READY, 1, generated_at)
+    _, files = default_storage.listdir(f"bilans/{agreement.pk}/2025")
+    assert files == ["bilan-75-2025-v1.pdf"]
+
+
+@pytest.mark.django_db
+def test_a_running_report_is_taken_over_only_once_its_claim_has_expired(orgs):
+    agreement = paris_agreement(orgs)
+    report = AnnualReport.objects.create(
+        agreement=agreement,
+        year=2025,
+        version=1,
+        status=Status.RUNNING,
+        claimed_until=timezone.now() + timedelta(minutes=5),
+        attempts=1,
+    )
+    assert bilan.claim(report.pk) is False
+    AnnualReport.objects.filter(pk=report.pk).update(
+        claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert bilan.claim(report.pk) is True
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (Status.RUNNING, 2)
+    assert report.claimed_until > timezone.now()
+
+
+@pytest.mark.django_db
+def test_transient_errors_are_retried_then_the_report_fails_with_a_reason(
+    orgs, prefecture, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+
+    def storage_down(report, pdf):
+        calls.append(report.pk)
+        raise OSError("storage unavailable")
+
+    from config.celery import app
+
+    store = bilan_pdf.store
+    monkeypatch.setattr(bilan_pdf, "store", storage_down)
+    agreement = paris_agreement(orgs)
+    # In eager mode, Celery runs retries in-process only when errors do not propagate.
+    app.conf.task_eager_propagates = False
+    try:
+        report, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
+    finally:
+        app.conf.task_eager_propagates = True
+    assert len(calls) == 4  # the first try and three retries
+    assert report.status == Status.FAILED
+    assert "n'a pas répondu (4 essais)" in report.error
+    assert report.attempts == 4 and not report.pdf
+    # It may be requested again.
+    monkeypatch.setattr(bilan_pdf, "store", store)
+    again, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
+    assert (again.version, again.status) == (2, Status.READY)
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_fails_the_report_at_once(
+    orgs, prefecture, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(snapshot):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(bilan_pdf, "render_html", broken)
+    agreement = paris_agreement(orgs)
+    report, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
+    assert report.status == Status.FAILED
+    assert "Erreur inattendue pendant la génération (KeyError)" in report.error
+    assert report.attempts == 1
+
+
+# --- Validation and immutability --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_copil_validates_a_ready_report_which_then_never_changes(orgs, prefecture):
+    agreement = paris_agreement(orgs)
+    report = ready_report(agreement)
+    meeting = copil_meeting(agreement)
+    bilan.validate_report(prefecture, report.pk, meeting)
+    report.refresh_from_db()
+    assert report.status == Status.VALIDATED
+    assert (report.validated_by_meeting, report.validated_by) == (meeting, prefecture)
+    assert report.validated_at is not None
+    report.sha256 = "1" * 64
+    with pytest.raises(ReportFrozen):
+        report.save()
+    with pytest.raises(ReportFrozen):
+        report.delete()
+    with pytest.raises(ReportFrozen):
+        AnnualReport.objects.filter(pk=report.pk).delete()
+    assert AnnualReport.objects.filter(pk=report.pk).update(sha256="2" * 64) == 0
+    with pytest.raises(bilan.ReportError, match="déjà validé"):
+        bilan.validate_report(prefecture, report.pk, meeting)
+    report.refresh_from_db()
+    assert report.sha256 == "0" * 64
+
+
+@pytest.mark.django_db
+def test_only_a_ready_report_and_a_held_copil_meeting_of_the_agreement_validate(orgs, prefecture):
+    from governance.models import Committee, Meeting
+
+    agreement = paris_agreement(orgs)
+    pending = AnnualReport.objects.create(agreement=agreement, year=2025, version=1)
+    with pytest.raises(bilan.ReportError, match="Seul un bilan prêt"):
+        bilan.validate_report(prefecture, pending.pk, copil_meeting(agreement))
+    ready = ready_report(agreement, version=2)
+    technical = Meeting.objects.filter(committee__kind=Committee.Kind.TECHNICAL).first()
+    with pytest.raises(bilan.ReportError, match="réunion tenue du COPIL"):
+        bilan.validate_report(prefecture, ready.pk, technical)
+    planned = copil_meeting(agreement)
+    Meeting.objects.filter(pk=planned.pk).update(status=Meeting.Status.PLANNED)
+    with pytest.raises(bilan.ReportError, match="réunion tenue du COPIL"):
+        bilan.validate_report(prefecture, ready.pk, planned)
+    ready.refresh_from_db()
+    assert ready.status == Status.READY
+
+
+# --- Schedule ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_beat_requests_a_draft_of_the_past_year_per_agreement_in_force(
+    orgs, django_capture_on_commit_callbacks
+):
+    from governance.models import Agreement
+
+    agreement = paris_agreement(orgs)
+    year = timezone.localdate().year - 1
+    Agreement.objects.filter(pk=agreement.pk).update(
+        starts_on=agreement.starts_on, ends_on=timezone.localdate() + timedelta(days=400)
+    )
+    Agreement.objects.create(
+        department=agreement.department,
+        title="Ancien accord",
+        starts_on=agreement.starts_on.replace(year=2015),
+        ends_on=agreement.starts_on.replace(year=2019),
+        status=Agreement.Status.EXPIRED,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        requested = request_yearly_bilans()
+    assert len(requested) == 1
+    report = AnnualReport.objects.get(pk=requested[0])
+    assert (report.agreement, report.year, report.status) == (agreement, year, Status.READY)
+    # Run twice (beat fires again, a retry): nothing more.
+    assert request_yearly_bilans() == []
+
+
+def test_the_beat_entry_is_declared(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["yearly-draft-bilans"]
+    assert entry["task"] == "governance.tasks.request_yearly_bilans"
+    assert entry["schedule"].day_of_month == {15} and entry["schedule"].month_of_year == {1}
+
+
+@pytest.mark.django_db
+def test_reports_nobody_works_on_are_queued_again(orgs, monkeypatch):
+    from governance import tasks
+
+    agreement = paris_agreement(orgs)
+    now = timezone.now()
+    lost = AnnualReport.objects.create(
+        agreement=agreement, year=2025, version=1, requested_at=now - timedelta(minutes=30)
+    )
+    fresh = AnnualReport.objects.create(agreement=agreement, year=2024, version=1)
+    dead = AnnualReport.objects.create(
+        agreement=agreement,
+        year=2023,
+        version=1,
+        status=Status.RUNNING,
+        claimed_until=now - timedelta(seconds=5),
+    )
+    alive = AnnualReport.objects.create(
+        agreement=agreement,
+        year=2023,
+        version=2,
+        status=Status.RUNNING,
+        claimed_until=now + timedelta(minutes=5),
+    )
+    queued = []
+    monkeypatch.setattr(tasks.generate_bilan, "delay", queued.append)
+    assert sorted(tasks.requeue_stale_bilans()) == sorted([lost.pk, dead.pk])
+    assert sorted(queued) == sorted([lost.pk, dead.pk])
+    assert fresh.pk not in queued and alive.pk not in queued
