@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from governance import domain
 from governance.access import agreements_of, meetings_of
+from governance.bilan import visible_reports
 from governance.models import Agreement, Meeting
 
 register = template.Library()
@@ -29,5 +30,9 @@ def governance_panel(context):
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("date")[:3],
             overdue_count=domain.overdue_follow_ups(agreement).count(),
+            latest_report=visible_reports(user)
+            .filter(agreement=agreement)
+            .order_by("-year", "-version")
+            .first(),
         )
     return result
