@@ -2,25 +2,10 @@
 neutralised (OWASP "CSV injection"): a leading ``=``, ``+``, ``-``, ``@`` (or tab, carriage return)
 gets a leading apostrophe."""
 
-import csv
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("oui") if value else _("non")
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+from partners.spreadsheets import csv_bytes, neutralise, xlsx_bytes
 
 
 def columns():
@@ -55,26 +40,16 @@ def rows(beneficiaries):
     cols = columns()
     yield [header for header, _getter in cols]
     for beneficiary in beneficiaries:
-        yield [neutralise(getter(beneficiary)) for _header, getter in cols]
+        # Every cell as text, as the file shows it (yes/no, ISO dates).
+        yield [str(neutralise(getter(beneficiary))) for _header, getter in cols]
 
 
 def as_csv(beneficiaries):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so that spreadsheet software reads UTF-8
-    writer = csv.writer(buffer, delimiter=";")
-    for row in rows(beneficiaries):
-        writer.writerow(row)
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(rows(beneficiaries))
 
 
 def as_xlsx(beneficiaries):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Bénéficiaires"))
-    for row in rows(beneficiaries):
-        sheet.append(row)  # strings only: openpyxl stores them as text, never as formulas
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(_("Bénéficiaires"), rows(beneficiaries))
 
 
 def file_name(extension):

@@ -1,11 +1,11 @@
 """The statistics as tables (page, CSV, XLSX) and charts: one description, three renderings."""
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import PermitKind, SpeDecision
+from partners.spreadsheets import csv_bytes, neutralise
 from referrals.models import Outcome, RefusalReason, Status
 
 from . import charts as svg
@@ -189,12 +189,7 @@ def charts(figures):
 
 
 def csv_of(table):
-    out = io.StringIO()
-    out.write("\ufeff")  # so that spreadsheet software reads UTF-8
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(table["columns"])
-    writer.writerows(table["rows"])
-    return out.getvalue()
+    return csv_bytes([table["columns"], *table["rows"]])
 
 
 def xlsx_of(chosen):
@@ -211,7 +206,7 @@ def xlsx_of(chosen):
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table["rows"]:
-            sheet.append(list(row))
+            sheet.append([neutralise(value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

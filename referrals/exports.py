@@ -1,19 +1,9 @@
 """CSV and XLSX exports of a filtered list of referrals (same scope as the inbox)."""
 
-import csv
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A spreadsheet must never read a cell as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from partners.spreadsheets import csv_bytes, xlsx_bytes
 
 
 def _local(value, fmt="%Y-%m-%d %H:%M"):
@@ -45,9 +35,8 @@ def header():
 def rows(referrals):
     for r in referrals:
         b = r.beneficiary
-        yield [
-            neutralise(value)
-            for value in (
+        yield list(
+            (
                 r.pk,
                 b.ofii_number,
                 b.last_name,
@@ -66,26 +55,12 @@ def rows(referrals):
                 r.outcome_date.isoformat() if r.outcome_date else "",
                 r.reason,
             )
-        ]
+        )
 
 
 def to_csv(referrals):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header())
-    writer.writerows(rows(referrals))
-    # A BOM so that spreadsheet software reads the accents right.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes([header(), *rows(referrals)])
 
 
 def to_xlsx(referrals):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Orientations"))
-    sheet.append(header())
-    for row in rows(referrals):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(_("Orientations"), [header(), *rows(referrals)])
