@@ -29,6 +29,7 @@ from partners.models import OrganisationKind
 from referrals.models import Outcome, RefusalReason
 from referrals.models import Status as ReferralStatus
 
+from . import exports
 from .models import Action, AnnualReport, Committee, FollowUpItem, IndicatorYear, Meeting
 
 logger = logging.getLogger(__name__)
@@ -384,20 +385,7 @@ MONTHS = [
     "décembre",
 ]
 
-MONTHS_SHORT = [
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-]
+MONTHS_SHORT = exports.MONTHS  # the same abbreviations as the statistics tables
 
 
 def label(key, column=""):

@@ -1,7 +1,6 @@
 """The agreement, its action plan, its committees and meetings, and the annual bilan."""
 
-from datetime import date
-
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,24 +13,8 @@ TERMINATION_NOTICE_MONTHS = 3
 
 
 def add_months(day, months):
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    days_in_month = [
-        31,
-        29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ][month - 1]
-    return date(year, month, min(day.day, days_in_month))
+    """The same day ``months`` later (the last day of the month when it has no such day)."""
+    return day + relativedelta(months=months)
 
 
 class Agreement(models.Model):
