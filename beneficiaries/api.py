@@ -7,7 +7,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
 from partners import audit
-from partners.roles import Cap, HasCapability
+from partners.access import HasCapability
+from partners.roles import Cap
 
 from . import services, validation
 from .models import Beneficiary

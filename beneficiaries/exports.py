@@ -5,7 +5,7 @@ gets a leading apostrophe."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.spreadsheets import csv_bytes, neutralise, xlsx_bytes
+from core.spreadsheets import csv_bytes, neutralise, xlsx_bytes
 
 
 def columns():

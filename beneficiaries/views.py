@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 from dsfr.forms import DsfrBaseForm
 
 from partners import audit
-from partners.roles import Cap, capability_required, has_capability
+from partners.access import capability_required
+from partners.roles import Cap, has_capability
 
 from . import exports, rights, services, validation
 from .forms import BeneficiaryFilterForm, BeneficiaryForm, InterviewForm, QualificationForm

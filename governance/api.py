@@ -12,7 +12,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from partners.roles import Cap, HasCapability
+from partners.access import HasCapability
+from partners.roles import Cap
 
 from . import bilan_api, statistics
 from .access import ScopeError, agreements_of, meetings_of, statistics_scope

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partners.roles import Cap, capability_required, has_capability
+from partners.access import capability_required
+from partners.roles import Cap, has_capability
 
 from . import bilan
 from .bilan_forms import RequestForm, ValidateForm

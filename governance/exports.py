@@ -5,7 +5,7 @@ import io
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import PermitKind, SpeDecision
-from partners.spreadsheets import csv_bytes, neutralise
+from core.spreadsheets import csv_bytes, neutralise
 from referrals.models import Outcome, RefusalReason, Status
 
 from . import charts as svg

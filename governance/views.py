@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partners.roles import Cap, capability_required, has_capability
+from partners.access import capability_required
+from partners.roles import Cap, has_capability
 
 from . import domain, exports, statistics
 from .access import ScopeError, agreements_of, meetings_of, partners_of, statistics_scope

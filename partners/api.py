@@ -8,9 +8,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from .access import HasCapability
 from .filters import OrganisationFilter, ServiceOfferFilter, StrictFilterBackend
 from .models import Organisation, ServiceOffer
-from .roles import Cap, HasCapability
+from .roles import Cap
 
 
 class TokenRequestSerializer(serializers.Serializer):

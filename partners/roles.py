@@ -1,18 +1,13 @@
 """What a person may do: DESIGN.md section 4, in one place.
 
 Permissions follow the kind of the organisation of the person's active membership. Every view,
-API endpoint and task asks here (``has_capability``), never the organisation kind directly.
+API endpoint and task asks here (through ``partners.access`` for views and the API) (``has_capability``), never the organisation kind directly.
 Scoping *which* records a person sees is the job of each model's ``visible_to``; this module only
 says whether a kind of action is open to them at all.
 """
 
-from functools import wraps
-
 from django.db import models
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission
 
 from .models import OrganisationKind
 
@@ -127,36 +122,3 @@ def is_organisation_admin(user, organisation):
     return bool(
         membership and membership.is_admin and membership.organisation_id == organisation.pk
     )
-
-
-def capability_required(capability):
-    """View decorator: what a role may not do answers 404, so that nothing leaks."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not has_capability(request.user, capability):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-class HasCapability(BasePermission):
-    """DRF permission: ``permission_classes = [HasCapability.of(Cap.X)]``."""
-
-    capability = None
-
-    @classmethod
-    def of(cls, capability):
-        return type(f"HasCapability_{capability}", (cls,), {"capability": capability})
-
-    def has_permission(self, request, view):
-        if not getattr(request.user, "is_authenticated", False):
-            return False  # DRF answers 401
-        # Like the pages: what a role may not reach answers 404, not 403.
-        if not has_capability(request.user, self.capability):
-            raise NotFound
-        return True

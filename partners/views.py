@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import members, trainings
+from .access import capability_required
 from .filters import (
     OrganisationFilter,
     ResourceFilter,
@@ -33,7 +34,7 @@ from .forms import (
     TrainingImportForm,
 )
 from .models import Organisation, Resource, ServiceHeartbeat, ServiceOffer, TrainingOffer
-from .roles import Cap, Role, capability_required, has_capability, is_organisation_admin, role_of
+from .roles import Cap, Role, has_capability, is_organisation_admin, role_of
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -13,8 +13,9 @@ from rest_framework.response import Response
 
 from beneficiaries.models import Beneficiary
 from partners import audit
+from partners.access import HasCapability
 from partners.models import Organisation
-from partners.roles import Cap, HasCapability, has_capability
+from partners.roles import Cap, has_capability
 
 from . import states
 from .models import Outcome, Referral, ReferralEvent, RefusalReason

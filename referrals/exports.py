@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.spreadsheets import csv_bytes, xlsx_bytes
+from core.spreadsheets import csv_bytes, xlsx_bytes
 
 
 def _local(value, fmt="%Y-%m-%d %H:%M"):

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary
 from partners import audit
+from partners.access import capability_required
 from partners.models import User
-from partners.roles import Cap, capability_required, has_capability
+from partners.roles import Cap, has_capability
 
 from . import exports, states
 from .forms import (

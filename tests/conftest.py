@@ -9,9 +9,9 @@ import pytest
 
 from partners.models import OrganisationKind
 
-from .factories import DepartmentFactory, OrganisationFactory, UserFactory, member_of
+from .factories import PASSWORD, DepartmentFactory, OrganisationFactory, UserFactory, member_of
 
-PASSWORD = "correct-horse-battery"
+__all__ = ["PASSWORD"]
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,8 @@ import pytest
 from django.http import Http404
 from django.test import RequestFactory
 
-from partners.roles import Cap, Role, capability_required, has_capability, role_of
+from partners.access import capability_required
+from partners.roles import Cap, Role, has_capability, role_of
 
 pytestmark = pytest.mark.django_db
 
