@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("partners.urls")),
 ]
 
+handler500 = "config.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
