@@ -281,7 +281,18 @@ STORAGES = {
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     # S3-compatible storage for bilans and uploads (django-storages reads AWS_* variables).
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, which boto3 reads itself.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # --- E-mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get(
