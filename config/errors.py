@@ -6,7 +6,7 @@ that has just failed. The 404 page reads the same for a missing record and one o
 """
 
 from django.conf import settings
-from django.http import HttpResponseServerError
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.template import loader
 
 from .context_processors import SITE_CONFIG
@@ -44,3 +44,22 @@ class FrenchErrorPagesMiddleware:
             response.content = html.encode()
             response["Content-Length"] = str(len(response.content))
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the address or the query string answers 400 before any view runs: PostgreSQL
+    refuses it in a text comparison, and no filter of Passerelle has a use for it. (Form fields
+    refuse it already, with a field error: Django's ``ProhibitNullCharactersValidator``.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query.lower() or "\x00" in query:
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "Caractère nul refusé dans l'adresse ou les filtres."}, status=400
+                )
+            return HttpResponseBadRequest(loader.render_to_string("400.html", request=request))
+        return self.get_response(request)
