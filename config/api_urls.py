@@ -8,7 +8,14 @@ import governance.api
 import partners.api
 import referrals.api
 
-router = DefaultRouter()
+
+# No format suffixes (``/referrals/1/accept.json``): JSON is the one format, and suffixes on action
+# routes answered 500.
+class Router(DefaultRouter):
+    include_format_suffixes = False
+
+
+router = Router()
 for module in (partners.api, beneficiaries.api, referrals.api, governance.api):
     module.register(router)
 

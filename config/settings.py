@@ -232,6 +232,9 @@ REST_FRAMEWORK = {
         "config.api_guards.FailOpenAnonRateThrottle",
         "config.api_guards.FailOpenUserRateThrottle",
     ],
+    # The browsable API's HTML forms list related records: never in production.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": [
         "config.api_guards.BoundedJSONParser",
         "rest_framework.parsers.FormParser",

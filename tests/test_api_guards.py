@@ -54,3 +54,15 @@ def test_the_api_answers_when_the_cache_is_down(api_as, ofii, settings):
 def test_json_depth_ignores_brackets_inside_strings():
     assert json_depth(b'{"a": "[[[[{{{{", "b": [1, [2]]}') == 3
     assert json_depth(b'"\\"[["') == 0
+
+
+def test_no_browsable_api_and_no_format_suffix_in_production(api_as, ofii):
+    api = api_as(ofii)
+    assert api.get("/api/v1/referrals/?format=api").status_code == 404
+    assert api.get("/api/v1/referrals/", HTTP_ACCEPT="text/html").status_code == 406
+    # What a browser asks for: it gets JSON, with no HTML form listing anyone.
+    browser = api.get("/api/v1/referrals/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert browser.status_code == 200
+    assert browser["Content-Type"] == "application/json"
+    assert api.get("/api/v1/referrals.json").status_code == 404
+    assert api.post("/api/v1/referrals/1/accept.json", {}).status_code == 404
