@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "referrals",
     "governance",
+    "web",
 ]
 
 MIDDLEWARE = [

@@ -34,7 +34,7 @@ from .forms import (
     TrainingImportForm,
 )
 from .models import Organisation, Resource, ServiceHeartbeat, ServiceOffer, TrainingOffer
-from .roles import Cap, Role, has_capability, is_organisation_admin, role_of
+from .roles import Cap, has_capability, is_organisation_admin
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -74,32 +74,6 @@ def health(request):
     beat = ServiceHeartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
     worker_age = int((timezone.now() - beat).total_seconds()) if beat else None
     return JsonResponse({"status": "ok", "worker_heartbeat_age_seconds": worker_age})
-
-
-# Each role's home page; later apps add their panels through the template of their role.
-HOME_TEMPLATES = {
-    Role.OFII: "home/ofii.html",
-    Role.RECEIVER: "home/receiver.html",
-    Role.COORDINATOR: "home/coordinator.html",
-    Role.PARTNER: "home/partner.html",
-    Role.PLATFORM_ADMIN: "home/platform_admin.html",
-}
-
-
-def home(request):
-    role = role_of(request.user)
-    membership = request.user.active_membership
-    organisations = (
-        Organisation.objects.visible_to(request.user)
-        .select_related("department")
-        .order_by("kind", "name")
-    )
-    context = {
-        "membership": membership,
-        "organisation": membership.organisation if membership else None,
-        "department_organisations": organisations,
-    }
-    return render(request, HOME_TEMPLATES[role], context)
 
 
 # --- The directory: organisations, offers, resources, trainings --------------------------------
