@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import members, trainings
+from . import actions, trainings
 from .access import capability_required
 from .filters import (
     OrganisationFilter,
@@ -189,19 +189,19 @@ def member_list(request, pk):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            members.invite(
+            actions.invite(
                 request.user,
                 organisation,
                 form.cleaned_data["email"],
                 is_admin=form.cleaned_data["is_admin"],
             )
-        except members.MembershipError as error:
+        except actions.MembershipError as error:
             form.add_error("email", str(error))
         else:
             messages.success(
                 request,
                 _("L'invitation a été envoyée. Le lien reste valable %(days)s jours.")
-                % {"days": members.INVITATION_VALIDITY.days},
+                % {"days": actions.INVITATION_VALIDITY.days},
             )
             return redirect("member_list", organisation.pk)
     memberships = organisation.memberships.select_related("user").order_by(
@@ -229,7 +229,7 @@ def _membership_action(request, pk, membership_pk, change, done_message):
     membership = get_object_or_404(organisation.memberships, pk=membership_pk)
     try:
         change(request.user, membership)
-    except members.MembershipError as error:
+    except actions.MembershipError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done_message)
@@ -245,7 +245,7 @@ def member_grant_admin(request, pk, membership_pk):
         request,
         pk,
         membership_pk,
-        members.grant_admin,
+        actions.grant_admin,
         _("Le membre est maintenant administrateur."),
     )
 
@@ -256,7 +256,7 @@ def member_remove_admin(request, pk, membership_pk):
         request,
         pk,
         membership_pk,
-        members.remove_admin,
+        actions.remove_admin,
         _("Le membre n'est plus administrateur."),
     )
 
@@ -267,7 +267,7 @@ def member_deactivate(request, pk, membership_pk):
         request,
         pk,
         membership_pk,
-        members.deactivate,
+        actions.deactivate,
         _("Le membre a été désactivé : son accès s'arrête à sa prochaine requête."),
     )
 
@@ -275,19 +275,19 @@ def member_deactivate(request, pk, membership_pk):
 @login_not_required
 @never_cache
 def invitation_accept(request, token):
-    invitation = members.pending_invitation(token)
+    invitation = actions.pending_invitation(token)
     if invitation is None:
         return render(request, "partners/invitation_invalid.html", status=404)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            members.accept_invitation(
+            actions.accept_invitation(
                 token,
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
-        except members.MembershipError as error:
+        except actions.MembershipError as error:
             form.add_error(None, str(error))
         else:
             if request.user.is_authenticated:

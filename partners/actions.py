@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -20,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework.authtoken.models import Token
 
 from . import audit
 from .models import Invitation, Membership, Organisation, User
@@ -232,7 +232,8 @@ def deactivate(actor, membership, *, channel="web"):
         if not user.memberships.filter(is_active=True).exists() and not user.is_superuser:
             user.is_active = False
             user.save(update_fields=["is_active"])
-            Token.objects.filter(user=user).delete()
+            # The API token model, through the registry: actions import no DRF module.
+            apps.get_model("authtoken", "Token").objects.filter(user=user).delete()
         audit.record(
             actor,
             audit.Action.UPDATE,
