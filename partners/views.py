@@ -157,7 +157,7 @@ def organisation_detail(request, pk):
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = form.save()
+        organisation = actions.save_organisation(request.user, form.save(commit=False))
         messages.success(request, _("L'organisation a été créée."))
         return redirect("organisation_detail", organisation.pk)
     return render(request, "partners/organisation_form.html", {"form": form})
@@ -172,7 +172,7 @@ def organisation_edit(request, pk):
         can_change_department=has_capability(request.user, Cap.ORGANISATION_CREATE),
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        actions.save_organisation(request.user, form.save(commit=False))
         messages.success(request, _("La page de l'organisation a été mise à jour."))
         return redirect("organisation_detail", organisation.pk)
     return render(
@@ -312,8 +312,7 @@ def contact_form(request, pk, contact_pk=None):
     contact = get_object_or_404(organisation.contacts, pk=contact_pk) if contact_pk else None
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        form.instance.organisation = organisation
-        form.save()
+        actions.save_contact(request.user, organisation, form.save(commit=False))
         messages.success(request, _("Le contact a été enregistré."))
         return redirect("organisation_detail", organisation.pk)
     return render(
@@ -327,7 +326,7 @@ def contact_form(request, pk, contact_pk=None):
 @require_POST
 def contact_delete(request, pk, contact_pk):
     organisation = administered_organisation(request, pk)
-    get_object_or_404(organisation.contacts, pk=contact_pk).delete()
+    actions.delete_contact(request.user, get_object_or_404(organisation.contacts, pk=contact_pk))
     messages.success(request, _("Le contact a été supprimé."))
     return redirect("organisation_detail", organisation.pk)
 
@@ -338,9 +337,7 @@ def offer_form(request, pk, offer_pk=None):
     offer = get_object_or_404(organisation.offers, pk=offer_pk) if offer_pk else None
     form = ServiceOfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
-        form.instance.organisation = organisation
-        form.instance.last_reviewed_on = timezone.localdate()  # saving it is reviewing it
-        form.save()
+        actions.save_offer(request.user, organisation, form.save(commit=False))
         messages.success(request, _("L'offre a été enregistrée."))
         return redirect("organisation_detail", organisation.pk)
     return render(
@@ -355,9 +352,7 @@ def offer_form(request, pk, offer_pk=None):
 def offer_reviewed(request, pk, offer_pk):
     """Confirms that an offer is still up to date (resets the twelve-month review clock)."""
     organisation = administered_organisation(request, pk)
-    updated = organisation.offers.filter(pk=offer_pk).update(last_reviewed_on=timezone.localdate())
-    if not updated:
-        raise Http404
+    actions.mark_reviewed(request.user, get_object_or_404(organisation.offers, pk=offer_pk))
     messages.success(request, _("L'offre est confirmée à jour."))
     return redirect("organisation_detail", organisation.pk)
 
