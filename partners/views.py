@@ -33,7 +33,16 @@ from .forms import (
     ServiceOfferForm,
     TrainingImportForm,
 )
-from .models import Organisation, Resource, ServiceHeartbeat, ServiceOffer, TrainingOffer
+from .models import (
+    Contact,
+    Invitation,
+    Membership,
+    Organisation,
+    Resource,
+    ServiceHeartbeat,
+    ServiceOffer,
+    TrainingOffer,
+)
 from .roles import Cap, has_capability, is_organisation_admin
 
 
@@ -144,7 +153,7 @@ def organisation_detail(request, pk):
         "partners/organisation_detail.html",
         {
             "organisation": organisation,
-            "contacts": organisation.contacts.all(),
+            "contacts": Contact.objects.visible_to(request.user).filter(organisation=organisation),
             "offers": offers,
             "stale_offers": [offer for offer in offers if is_member and offer.is_stale],
             "is_admin": is_admin,
@@ -204,12 +213,17 @@ def member_list(request, pk):
                 % {"days": actions.INVITATION_VALIDITY.days},
             )
             return redirect("member_list", organisation.pk)
-    memberships = organisation.memberships.select_related("user").order_by(
-        "-is_active", "-is_admin", "user__last_name", "user__first_name"
+    memberships = (
+        Membership.objects.visible_to(request.user)
+        .filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_active", "-is_admin", "user__last_name", "user__first_name")
     )
-    invitations = organisation.invitations.filter(
-        accepted_at__isnull=True, expires_at__gt=timezone.now()
-    ).order_by("-created_at")
+    invitations = (
+        Invitation.objects.visible_to(request.user)
+        .filter(organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+    )
     return render(
         request,
         "partners/member_list.html",
@@ -226,7 +240,10 @@ def _membership_action(request, pk, membership_pk, change, done_message):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     organisation = administered_organisation(request, pk)
-    membership = get_object_or_404(organisation.memberships, pk=membership_pk)
+    membership = get_object_or_404(
+        Membership.objects.visible_to(request.user).filter(organisation=organisation),
+        pk=membership_pk,
+    )
     try:
         change(request.user, membership)
     except actions.MembershipError as error:
@@ -309,7 +326,8 @@ def invitation_accept(request, token):
 @capability_required(Cap.DIRECTORY_VIEW)
 def contact_form(request, pk, contact_pk=None):
     organisation = administered_organisation(request, pk)
-    contact = get_object_or_404(organisation.contacts, pk=contact_pk) if contact_pk else None
+    contacts = Contact.objects.visible_to(request.user).filter(organisation=organisation)
+    contact = get_object_or_404(contacts, pk=contact_pk) if contact_pk else None
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         actions.save_contact(request.user, organisation, form.save(commit=False))
@@ -326,7 +344,8 @@ def contact_form(request, pk, contact_pk=None):
 @require_POST
 def contact_delete(request, pk, contact_pk):
     organisation = administered_organisation(request, pk)
-    actions.delete_contact(request.user, get_object_or_404(organisation.contacts, pk=contact_pk))
+    contacts = Contact.objects.visible_to(request.user).filter(organisation=organisation)
+    actions.delete_contact(request.user, get_object_or_404(contacts, pk=contact_pk))
     messages.success(request, _("Le contact a été supprimé."))
     return redirect("organisation_detail", organisation.pk)
 
