@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "referrals",
     "governance",
+    "web",
 ]
 
 MIDDLEWARE = [

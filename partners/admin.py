@@ -99,7 +99,7 @@ class TrainingOfferAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    """Read-only: invitations are sent from the members page (``partners.members``)."""
+    """Read-only: invitations are sent from the members page (``partners.actions``)."""
 
     list_display = ["organisation", "created_at", "expires_at", "accepted_at"]
     list_select_related = ["organisation"]

@@ -14,10 +14,12 @@ from drf_spectacular.utils import extend_schema_field
 from dsfr.forms import DsfrBaseForm
 from rest_framework.exceptions import ValidationError
 
+from core.publics import Public
+from core.widgets import DateInput
+
 from .choices import LANGUAGES, FrenchLevel, levels_at_most
 from .models import (
     Department,
-    OfferPublic,
     Organisation,
     OrganisationKind,
     Resource,
@@ -139,7 +141,7 @@ class ServiceOfferFilter(django_filters.FilterSet):
     )
     public = django_filters.ChoiceFilter(
         label=_("Public visé"),
-        choices=OfferPublic.choices,
+        choices=Public.choices,
         method="filter_public",
         empty_label=_("Tous"),
     )
@@ -243,7 +245,7 @@ class TrainingFilter(django_filters.FilterSet):
         label=_("Débute après le"),
         field_name="starts_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
     )
 
     class Meta:

@@ -3,8 +3,10 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from core.publics import Public
+
 from .choices import LANGUAGES, FrenchLevel
-from .models import Contact, OfferPublic, Organisation, ServiceOffer
+from .models import Contact, Organisation, ServiceOffer
 
 
 class LoginForm(DsfrBaseForm, AuthenticationForm):
@@ -81,7 +83,7 @@ class DsfrCheckboxes(forms.CheckboxSelectMultiple):
 class ServiceOfferForm(DsfrBaseForm, forms.ModelForm):
     publics = forms.MultipleChoiceField(
         label=_("Publics visés"),
-        choices=OfferPublic.choices,
+        choices=Public.choices,
         required=False,
         widget=DsfrCheckboxes(attrs={"class": ""}),
     )

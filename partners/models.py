@@ -6,6 +6,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import years_before
+from core.publics import Public
+
 
 class Department(models.Model):
     code = models.CharField(_("code"), max_length=3, unique=True)
@@ -140,6 +143,34 @@ class User(AbstractBaseUser, PermissionsMixin):
         return membership.organisation if membership else None
 
 
+class AdministeredQuerySet(models.QuerySet):
+    """Rows of an organisation's administration (invitations, members): seen by the
+    organisation's administrators (all, for platform admins)."""
+
+    def scope(self, user):
+        """The Q of the rows ``user`` may see, None for none (platform admins: see ``visible_to``)."""
+        membership = user.active_membership
+        if membership is None or not membership.is_admin:
+            return None
+        return Q(organisation_id=membership.organisation_id)
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        scope = self.scope(user)
+        return self.none() if scope is None else self.filter(scope)
+
+
+class MembershipQuerySet(AdministeredQuerySet):
+    """A person also sees their own memberships."""
+
+    def scope(self, user):
+        scope = super().scope(user)
+        return Q(user=user) if scope is None else scope | Q(user=user)
+
+
 class Membership(models.Model):
     """A person's place in an organisation. Deactivated, never deleted: history keeps its author."""
 
@@ -153,6 +184,8 @@ class Membership(models.Model):
     is_active = models.BooleanField(_("actif"), default=True)
     joined_at = models.DateTimeField(_("arrivé le"), default=timezone.now)
     deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "user"]
@@ -224,6 +257,10 @@ class ServiceHeartbeat(models.Model):
 # --- The directory: contacts, offers, resources, trainings (Paris agreement, article 2) ----------
 
 
+class ContactQuerySet(DepartmentScopedQuerySet):
+    department_field = "organisation__department"
+
+
 class Contact(models.Model):
     """A named correspondent of an organisation, who need not be a user."""
 
@@ -237,6 +274,8 @@ class Contact(models.Model):
     email = models.EmailField(_("adresse électronique"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         ordering = ["organisation", "name"]
         verbose_name = _("contact")
@@ -245,26 +284,8 @@ class Contact(models.Model):
         return f"{self.name} ({self.role})"
 
 
-# Offers not reviewed for this long are flagged to their organisation.
-OFFER_REVIEW_MONTHS = 12
-
-
-def stale_review_date(today):
-    """The last review date that makes an offer stale on ``today`` (twelve months before)."""
-    try:
-        return today.replace(year=today.year - 1)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - 1, day=28)
-
-
-class OfferPublic(models.TextChoices):
-    """The specific publics the agreements name (an offer may name several)."""
-
-    BPI = "bpi", _("Bénéficiaires de la protection internationale")
-    WOMEN = "women", _("Femmes")
-    UNDER_26 = "under_26", _("Moins de 26 ans")
-    RQTH = "rqth", _("Personnes en situation de handicap (RQTH)")
-    GRADUATES = "graduates", _("Diplômés du supérieur")
+# Offers not reviewed for this long (a year, on the calendar) are flagged to their organisation.
+OFFER_REVIEW_YEARS = 1
 
 
 class ServiceOfferQuerySet(DepartmentScopedQuerySet):
@@ -335,14 +356,16 @@ class ServiceOfferQuerySet(DepartmentScopedQuerySet):
     def stale(self, today=None):
         """Offers not reviewed for twelve months or more: flagged to their organisation."""
         today = today or timezone.localdate()
-        return self.filter(is_active=True, last_reviewed_on__lte=stale_review_date(today))
+        return self.filter(
+            is_active=True, last_reviewed_on__lte=years_before(today, OFFER_REVIEW_YEARS)
+        )
 
 
 class ServiceOffer(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="offers")
     title = models.CharField(_("intitulé"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    publics = models.JSONField(_("publics visés"), default=list, blank=True)
+    publics = models.JSONField(_("publics visés"), default=list, blank=True)  # Public codes
     min_age = models.PositiveSmallIntegerField(_("âge minimum"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("âge maximum"), null=True, blank=True)
     requires_rqth = models.BooleanField(_("réservé aux personnes RQTH"), default=False)
@@ -365,10 +388,10 @@ class ServiceOffer(models.Model):
 
     @property
     def is_stale(self):
-        return self.last_reviewed_on <= stale_review_date(timezone.localdate())
+        return self.last_reviewed_on <= years_before(timezone.localdate(), OFFER_REVIEW_YEARS)
 
     def get_publics_display(self):
-        labels = dict(OfferPublic.choices)
+        labels = dict(Public.choices)
         return [labels.get(code, code) for code in self.publics]
 
     def get_languages_display(self):
@@ -487,6 +510,8 @@ class Invitation(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = AdministeredQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,11 +7,12 @@ line whose key exists updates that offer, so importing the same file twice chang
 
 import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from core import csv_reader
 
 from .choices import FrenchLevel
 from .models import Department, TrainingOffer
@@ -71,15 +72,6 @@ def _date(value):
         except ValueError:
             pass
     raise ValueError
-
-
-def _decode(data):
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
 
 
 def _clean_line(row, departments, allowed_codes):
@@ -176,21 +168,16 @@ def check(data, *, allowed_codes=None):
     (list of (line number, values), ImportResult with the errors).
     """
     result = ImportResult()
-    text = _decode(data)
-    if text is None:
+    try:
+        text = csv_reader.decode(data, fallback=None)
+    except csv_reader.UnreadableFile:
         result.errors.append((1, _("le fichier n'est pas encodé en UTF-8")))
         return [], result
     if not text.strip():
         result.errors.append((1, _("le fichier est vide")))
         return [], result
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";"
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    reader = csv_reader.dict_reader(text)
+    header = reader.fieldnames
     missing = [column for column in COLUMNS if column in REQUIRED and column not in header]
     unknown = [name for name in header if name and name not in COLUMNS]
     if missing or unknown:

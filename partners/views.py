@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import members, trainings
+from . import actions, trainings
 from .access import capability_required
 from .filters import (
     OrganisationFilter,
@@ -33,8 +33,17 @@ from .forms import (
     ServiceOfferForm,
     TrainingImportForm,
 )
-from .models import Organisation, Resource, ServiceHeartbeat, ServiceOffer, TrainingOffer
-from .roles import Cap, Role, has_capability, is_organisation_admin, role_of
+from .models import (
+    Contact,
+    Invitation,
+    Membership,
+    Organisation,
+    Resource,
+    ServiceHeartbeat,
+    ServiceOffer,
+    TrainingOffer,
+)
+from .roles import Cap, has_capability, is_organisation_admin
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -74,32 +83,6 @@ def health(request):
     beat = ServiceHeartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
     worker_age = int((timezone.now() - beat).total_seconds()) if beat else None
     return JsonResponse({"status": "ok", "worker_heartbeat_age_seconds": worker_age})
-
-
-# Each role's home page; later apps add their panels through the template of their role.
-HOME_TEMPLATES = {
-    Role.OFII: "home/ofii.html",
-    Role.RECEIVER: "home/receiver.html",
-    Role.COORDINATOR: "home/coordinator.html",
-    Role.PARTNER: "home/partner.html",
-    Role.PLATFORM_ADMIN: "home/platform_admin.html",
-}
-
-
-def home(request):
-    role = role_of(request.user)
-    membership = request.user.active_membership
-    organisations = (
-        Organisation.objects.visible_to(request.user)
-        .select_related("department")
-        .order_by("kind", "name")
-    )
-    context = {
-        "membership": membership,
-        "organisation": membership.organisation if membership else None,
-        "department_organisations": organisations,
-    }
-    return render(request, HOME_TEMPLATES[role], context)
 
 
 # --- The directory: organisations, offers, resources, trainings --------------------------------
@@ -170,7 +153,7 @@ def organisation_detail(request, pk):
         "partners/organisation_detail.html",
         {
             "organisation": organisation,
-            "contacts": organisation.contacts.all(),
+            "contacts": Contact.objects.visible_to(request.user).filter(organisation=organisation),
             "offers": offers,
             "stale_offers": [offer for offer in offers if is_member and offer.is_stale],
             "is_admin": is_admin,
@@ -183,7 +166,7 @@ def organisation_detail(request, pk):
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = form.save()
+        organisation = actions.save_organisation(request.user, form.save(commit=False))
         messages.success(request, _("L'organisation a été créée."))
         return redirect("organisation_detail", organisation.pk)
     return render(request, "partners/organisation_form.html", {"form": form})
@@ -198,7 +181,7 @@ def organisation_edit(request, pk):
         can_change_department=has_capability(request.user, Cap.ORGANISATION_CREATE),
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        actions.save_organisation(request.user, form.save(commit=False))
         messages.success(request, _("La page de l'organisation a été mise à jour."))
         return redirect("organisation_detail", organisation.pk)
     return render(
@@ -215,27 +198,32 @@ def member_list(request, pk):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            members.invite(
+            actions.invite(
                 request.user,
                 organisation,
                 form.cleaned_data["email"],
                 is_admin=form.cleaned_data["is_admin"],
             )
-        except members.MembershipError as error:
+        except actions.MembershipError as error:
             form.add_error("email", str(error))
         else:
             messages.success(
                 request,
                 _("L'invitation a été envoyée. Le lien reste valable %(days)s jours.")
-                % {"days": members.INVITATION_VALIDITY.days},
+                % {"days": actions.INVITATION_VALIDITY.days},
             )
             return redirect("member_list", organisation.pk)
-    memberships = organisation.memberships.select_related("user").order_by(
-        "-is_active", "-is_admin", "user__last_name", "user__first_name"
+    memberships = (
+        Membership.objects.visible_to(request.user)
+        .filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_active", "-is_admin", "user__last_name", "user__first_name")
     )
-    invitations = organisation.invitations.filter(
-        accepted_at__isnull=True, expires_at__gt=timezone.now()
-    ).order_by("-created_at")
+    invitations = (
+        Invitation.objects.visible_to(request.user)
+        .filter(organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+    )
     return render(
         request,
         "partners/member_list.html",
@@ -252,10 +240,13 @@ def _membership_action(request, pk, membership_pk, change, done_message):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     organisation = administered_organisation(request, pk)
-    membership = get_object_or_404(organisation.memberships, pk=membership_pk)
+    membership = get_object_or_404(
+        Membership.objects.visible_to(request.user).filter(organisation=organisation),
+        pk=membership_pk,
+    )
     try:
         change(request.user, membership)
-    except members.MembershipError as error:
+    except actions.MembershipError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done_message)
@@ -271,7 +262,7 @@ def member_grant_admin(request, pk, membership_pk):
         request,
         pk,
         membership_pk,
-        members.grant_admin,
+        actions.grant_admin,
         _("Le membre est maintenant administrateur."),
     )
 
@@ -282,7 +273,7 @@ def member_remove_admin(request, pk, membership_pk):
         request,
         pk,
         membership_pk,
-        members.remove_admin,
+        actions.remove_admin,
         _("Le membre n'est plus administrateur."),
     )
 
@@ -293,7 +284,7 @@ def member_deactivate(request, pk, membership_pk):
         request,
         pk,
         membership_pk,
-        members.deactivate,
+        actions.deactivate,
         _("Le membre a été désactivé : son accès s'arrête à sa prochaine requête."),
     )
 
@@ -301,19 +292,19 @@ def member_deactivate(request, pk, membership_pk):
 @login_not_required
 @never_cache
 def invitation_accept(request, token):
-    invitation = members.pending_invitation(token)
+    invitation = actions.pending_invitation(token)
     if invitation is None:
         return render(request, "partners/invitation_invalid.html", status=404)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            members.accept_invitation(
+            actions.accept_invitation(
                 token,
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
-        except members.MembershipError as error:
+        except actions.MembershipError as error:
             form.add_error(None, str(error))
         else:
             if request.user.is_authenticated:
@@ -335,11 +326,11 @@ def invitation_accept(request, token):
 @capability_required(Cap.DIRECTORY_VIEW)
 def contact_form(request, pk, contact_pk=None):
     organisation = administered_organisation(request, pk)
-    contact = get_object_or_404(organisation.contacts, pk=contact_pk) if contact_pk else None
+    contacts = Contact.objects.visible_to(request.user).filter(organisation=organisation)
+    contact = get_object_or_404(contacts, pk=contact_pk) if contact_pk else None
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        form.instance.organisation = organisation
-        form.save()
+        actions.save_contact(request.user, organisation, form.save(commit=False))
         messages.success(request, _("Le contact a été enregistré."))
         return redirect("organisation_detail", organisation.pk)
     return render(
@@ -353,7 +344,8 @@ def contact_form(request, pk, contact_pk=None):
 @require_POST
 def contact_delete(request, pk, contact_pk):
     organisation = administered_organisation(request, pk)
-    get_object_or_404(organisation.contacts, pk=contact_pk).delete()
+    contacts = Contact.objects.visible_to(request.user).filter(organisation=organisation)
+    actions.delete_contact(request.user, get_object_or_404(contacts, pk=contact_pk))
     messages.success(request, _("Le contact a été supprimé."))
     return redirect("organisation_detail", organisation.pk)
 
@@ -364,9 +356,7 @@ def offer_form(request, pk, offer_pk=None):
     offer = get_object_or_404(organisation.offers, pk=offer_pk) if offer_pk else None
     form = ServiceOfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
-        form.instance.organisation = organisation
-        form.instance.last_reviewed_on = timezone.localdate()  # saving it is reviewing it
-        form.save()
+        actions.save_offer(request.user, organisation, form.save(commit=False))
         messages.success(request, _("L'offre a été enregistrée."))
         return redirect("organisation_detail", organisation.pk)
     return render(
@@ -381,9 +371,7 @@ def offer_form(request, pk, offer_pk=None):
 def offer_reviewed(request, pk, offer_pk):
     """Confirms that an offer is still up to date (resets the twelve-month review clock)."""
     organisation = administered_organisation(request, pk)
-    updated = organisation.offers.filter(pk=offer_pk).update(last_reviewed_on=timezone.localdate())
-    if not updated:
-        raise Http404
+    actions.mark_reviewed(request.user, get_object_or_404(organisation.offers, pk=offer_pk))
     messages.success(request, _("L'offre est confirmée à jour."))
     return redirect("organisation_detail", organisation.pk)
 

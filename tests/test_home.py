@@ -2,6 +2,7 @@ import html
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,49 @@ def test_home_query_count_does_not_grow_with_organisations(
     # session, user, membership (+ organisation, department), organisations of the department
     with django_assert_num_queries(before):
         client.get(reverse("home"))
+
+
+def test_home_panels_listing_names_write_their_read_audit(client, ofii, mission_locale, orgs):
+    from partners.models import AuditEntry
+    from referrals.models import Status
+
+    from .factories import BeneficiaryFactory, ReferralFactory
+
+    person = BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Diallo")
+    pending = ReferralFactory(
+        beneficiary=person, to_organisation=orgs["mission_locale"], sender=ofii
+    )
+    refused = ReferralFactory(
+        beneficiary=BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Traoré"),
+        to_organisation=orgs["mission_locale"],
+        sender=ofii,
+        status=Status.REFUSED,
+        answered_at=timezone.now(),
+        refusal_reason="declined",
+    )
+    ReferralFactory(beneficiary=BeneficiaryFactory(ofii_organisation=orgs["ofii93"]))
+
+    client.force_login(ofii)
+    content = client.get(reverse("home")).content.decode()
+    assert "DIALLO" in content and "TRAORÉ" in content
+    audited = AuditEntry.objects.filter(actor=ofii, action="list", object_type="referral")
+    assert sorted(audited.values_list("object_id", flat=True)) == sorted(
+        [str(pending.pk), str(refused.pk)]
+    )
+
+    client.force_login(mission_locale)
+    assert "DIALLO" in client.get(reverse("home")).content.decode()
+    assert list(
+        AuditEntry.objects.filter(actor=mission_locale, object_type="referral").values_list(
+            "object_id", flat=True
+        )
+    ) == [str(pending.pk)]
+
+
+def test_home_panels_with_no_names_write_no_audit(client, prefecture, partner):
+    from partners.models import AuditEntry
+
+    for user in (prefecture, partner):
+        client.force_login(user)
+        assert client.get(reverse("home")).status_code == 200
+    assert not AuditEntry.objects.exists()

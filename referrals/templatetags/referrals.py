@@ -1,35 +1,13 @@
-"""Panels of the referrals app included by pages of other apps (home pages, beneficiary page)."""
+"""The referrals panel of the beneficiary page (the home panels are composed in ``web.panels``)."""
 
 from django import template
-from django.db.models import Exists, OuterRef
 
 from beneficiaries.models import Interview, InterviewKind, SpeDecision
 from partners.roles import Cap, has_capability
 
-from ..inbox import counts, for_list, overdue_first
 from ..models import Referral, Status
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def referral_summary(context, limit=8):
-    """Counts (one query) and the first referrals needing attention (one query)."""
-    user = context["request"].user
-    qs = Referral.objects.visible_to(user)
-    summary = {"counts": counts(qs)}
-    if has_capability(user, Cap.REFERRAL_ANSWER):
-        summary["items"] = list(for_list(overdue_first(qs.filter(status=Status.PENDING)))[:limit])
-    else:
-        # Refused or redirected, with no open referral left for the person: to re-orient.
-        open_for_person = Referral.objects.open().filter(beneficiary=OuterRef("beneficiary_id"))
-        summary["to_reorient"] = list(
-            for_list(qs.filter(status__in=[Status.REFUSED, Status.REDIRECTED]))
-            .filter(~Exists(open_for_person))
-            .order_by("-answered_at")[:limit]
-        )
-        summary["items"] = list(for_list(overdue_first(qs.filter(status=Status.PENDING)))[:limit])
-    return summary
 
 
 @register.simple_tag(takes_context=True)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from partners import members
+from partners import actions
 from partners.models import AuditEntry, Invitation, Membership, User
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, member_of
@@ -28,7 +28,7 @@ def link_token(message):
 
 def invite(actor, organisation, email, django_capture_on_commit_callbacks, **kwargs):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = members.invite(actor, organisation, email, **kwargs)
+        invitation = actions.invite(actor, organisation, email, **kwargs)
     return invitation, link_token(mail.outbox[-1])
 
 
@@ -39,7 +39,7 @@ def test_invitation_mail_leaves_after_commit_with_a_link_and_nothing_personal(
     ofii, orgs, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        invitation = members.invite(ofii, orgs["ofii"], "Nouvelle.Auditrice@Example.test")
+        invitation = actions.invite(ofii, orgs["ofii"], "Nouvelle.Auditrice@Example.test")
     assert mail.outbox == []  # not inside the transaction
     for callback in callbacks:
         callback()
@@ -93,8 +93,8 @@ def test_expired_or_unknown_link_is_refused(client, ofii, orgs, django_capture_o
     assert response.status_code == 404
     assert "n'est plus valable" in response.content.decode()
     assert client.get(reverse("invitation_accept", args=["inconnu"])).status_code == 404
-    with pytest.raises(members.MembershipError):
-        members.accept_invitation(token, password=NEW_PASSWORD)
+    with pytest.raises(actions.MembershipError):
+        actions.accept_invitation(token, password=NEW_PASSWORD)
     assert not User.objects.filter(email="tard@example.test").exists()
 
 
@@ -120,31 +120,31 @@ def test_a_person_active_elsewhere_cannot_accept(
     _invitation, token = invite(
         ofii, orgs["ofii"], partner.email, django_capture_on_commit_callbacks
     )
-    with pytest.raises(members.MembershipError, match="déjà actif"):
-        members.accept_invitation(token, password=NEW_PASSWORD)
+    with pytest.raises(actions.MembershipError, match="déjà actif"):
+        actions.accept_invitation(token, password=NEW_PASSWORD)
     assert partner.memberships.get(is_active=True).organisation == orgs["partner"]
 
 
 def test_a_deactivated_person_can_be_invited_back(ofii, orgs, django_capture_on_commit_callbacks):
     former = member_of(orgs["ofii"])
-    members.deactivate(ofii, former.memberships.get())
+    actions.deactivate(ofii, former.memberships.get())
     _invitation, token = invite(
         ofii, orgs["ofii"], former.email, django_capture_on_commit_callbacks
     )
-    user = members.accept_invitation(token, password=NEW_PASSWORD)
+    user = actions.accept_invitation(token, password=NEW_PASSWORD)
     assert user.pk == former.pk and user.is_active
     assert user.memberships.count() == 2  # the old one kept, deactivated
 
 
 def test_inviting_a_current_member_is_refused(ofii, orgs):
     colleague = member_of(orgs["ofii"])
-    with pytest.raises(members.MembershipError, match="déjà membre"):
-        members.invite(ofii, orgs["ofii"], colleague.email.upper())
+    with pytest.raises(actions.MembershipError, match="déjà membre"):
+        actions.invite(ofii, orgs["ofii"], colleague.email.upper())
 
 
 def test_only_admins_invite(france_travail, orgs):
-    with pytest.raises(members.MembershipError):
-        members.invite(france_travail, orgs["france_travail"], "x@example.test")
+    with pytest.raises(actions.MembershipError):
+        actions.invite(france_travail, orgs["france_travail"], "x@example.test")
     assert not Invitation.objects.exists()
 
 
@@ -154,10 +154,10 @@ def test_only_admins_invite(france_travail, orgs):
 def test_grant_and_remove_admin_write_audit_rows(ofii, orgs):
     colleague = member_of(orgs["ofii"])
     membership = colleague.memberships.get()
-    members.grant_admin(ofii, membership)
+    actions.grant_admin(ofii, membership)
     membership.refresh_from_db()
     assert membership.is_admin
-    members.remove_admin(ofii, membership)
+    actions.remove_admin(ofii, membership)
     membership.refresh_from_db()
     assert not membership.is_admin
     details = list(
@@ -170,10 +170,10 @@ def test_grant_and_remove_admin_write_audit_rows(ofii, orgs):
 
 def test_the_last_admin_cannot_remove_themselves(client, ofii, orgs):
     own = ofii.memberships.get()
-    with pytest.raises(members.MembershipError, match="dernier administrateur"):
-        members.remove_admin(ofii, own)
-    with pytest.raises(members.MembershipError, match="dernier administrateur"):
-        members.deactivate(ofii, own)
+    with pytest.raises(actions.MembershipError, match="dernier administrateur"):
+        actions.remove_admin(ofii, own)
+    with pytest.raises(actions.MembershipError, match="dernier administrateur"):
+        actions.deactivate(ofii, own)
     own.refresh_from_db()
     assert own.is_admin and own.is_active
     # Through the page: the same French message, nothing changed.
@@ -188,7 +188,7 @@ def test_the_last_admin_cannot_remove_themselves(client, ofii, orgs):
 
 def test_an_admin_may_step_down_when_another_admin_remains(ofii, orgs):
     other = member_of(orgs["ofii"], is_admin=True)
-    members.remove_admin(ofii, ofii.memberships.get())
+    actions.remove_admin(ofii, ofii.memberships.get())
     assert not ofii.memberships.get().is_admin
     assert other.memberships.get().is_admin
 
@@ -200,7 +200,7 @@ def test_deactivation_ends_sessions_and_tokens_at_the_next_request(client, api_a
     assert client.get(reverse("offer_list")).status_code == 200
     assert api.get("/api/v1/organisations/").status_code == 200
 
-    membership = members.deactivate(ofii, colleague.memberships.get())
+    membership = actions.deactivate(ofii, colleague.memberships.get())
 
     assert membership.deactivated_at is not None
     colleague.refresh_from_db()
@@ -229,9 +229,9 @@ def test_deactivated_member_whose_account_stays_active_is_still_refused(client, 
 
 def test_platform_admin_manages_any_organisation(platform_admin, orgs):
     counsellor = member_of(orgs["france_travail93"])
-    members.grant_admin(platform_admin, counsellor.memberships.get())
+    actions.grant_admin(platform_admin, counsellor.memberships.get())
     assert counsellor.memberships.get().is_admin
-    members.deactivate(platform_admin, member_of(orgs["france_travail93"]).memberships.get())
+    actions.deactivate(platform_admin, member_of(orgs["france_travail93"]).memberships.get())
 
 
 # --- The members page -------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def test_login_with_the_password_chosen_after_invitation(
     _invitation, token = invite(
         ofii, orgs["ofii"], "suite@example.test", django_capture_on_commit_callbacks, is_admin=True
     )
-    members.accept_invitation(token, password=NEW_PASSWORD, first_name="Ana", last_name="Suite")
+    actions.accept_invitation(token, password=NEW_PASSWORD, first_name="Ana", last_name="Suite")
     response = client.post(
         reverse("login"), {"username": "suite@example.test", "password": NEW_PASSWORD}
     )

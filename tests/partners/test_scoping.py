@@ -134,3 +134,25 @@ def test_platform_admin_sees_both_departments_and_filters_by_department(
     api = api_as(platform_admin)
     body = api.get("/api/v1/organisations/", {"department": "93"}).json()
     assert {row["department"] for row in body["results"]} == {"93"}
+
+
+def test_every_partners_model_holding_department_data_has_its_scope(directory, ofii, partner):
+    from partners.models import Contact, Invitation, Membership
+
+    assert set(Contact.objects.visible_to(partner).values_list("name", flat=True)) == {
+        "Contact de Paris"
+    }
+    # Members and invitations: the organisation's administrators, and one's own memberships.
+    colleague = member_of(directory["ofii"])
+    assert set(Membership.objects.visible_to(ofii)) == {
+        ofii.active_membership,
+        colleague.active_membership,
+    }
+    assert list(Membership.objects.visible_to(colleague)) == [colleague.active_membership]
+    assert list(Membership.objects.visible_to(partner)) == [partner.active_membership]
+    from partners import actions
+
+    invitation = actions.invite(ofii, directory["ofii"], "nouvelle@example.test")
+    assert list(Invitation.objects.visible_to(ofii)) == [invitation]
+    assert not Invitation.objects.visible_to(colleague).exists()
+    assert not Invitation.objects.visible_to(partner).exists()

@@ -1,5 +1,8 @@
-"""Membership changes: one function per change (invite, accept, grant or remove admin,
-deactivate), each the only door to it for pages, API and admin actions.
+"""The state changes of the partners app, one function each, the only door to it for pages, API,
+admin actions and commands (HOUSE.md, "One door per state change"):
+
+- members: invite, accept_invitation, set_admin (grant_admin, remove_admin), deactivate;
+- the directory: save_organisation, save_contact, delete_contact, save_offer, mark_reviewed.
 
 Each function runs in one transaction, locks the organisation row (so that two admins acting at
 once cannot both remove the last admin), checks, writes, and records an audit row. E-mails leave
@@ -10,6 +13,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -20,11 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework.authtoken.models import Token
 
 from . import audit
-from .models import Invitation, Membership, Organisation, User
-from .roles import is_organisation_admin
+from .models import Contact, Invitation, Membership, Organisation, ServiceOffer, User
+from .roles import Cap, has_capability, is_organisation_admin
 
 # How long an invitation link may be used.
 INVITATION_VALIDITY = datetime.timedelta(days=7)
@@ -232,7 +235,8 @@ def deactivate(actor, membership, *, channel="web"):
         if not user.memberships.filter(is_active=True).exists() and not user.is_superuser:
             user.is_active = False
             user.save(update_fields=["is_active"])
-            Token.objects.filter(user=user).delete()
+            # The API token model, through the registry: actions import no DRF module.
+            apps.get_model("authtoken", "Token").objects.filter(user=user).delete()
         audit.record(
             actor,
             audit.Action.UPDATE,
@@ -242,3 +246,113 @@ def deactivate(actor, membership, *, channel="web"):
             detail="deactivate",
         )
     return membership
+
+
+# --- The directory: organisation pages, contacts, offers ---------------------------------------
+
+
+def _lock_administered(actor, organisation):
+    """Locks the organisation row and checks that ``actor`` administers it; returns it fresh."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _check_admin(actor, organisation)
+    return organisation
+
+
+def save_organisation(actor, organisation, *, channel="web"):
+    """Creates (platform administrators) or updates (its administrators) an organisation.
+
+    ``organisation`` is an unsaved or modified instance whose fields a form has validated.
+    """
+    created = organisation.pk is None
+    with transaction.atomic():
+        if created:
+            if not has_capability(actor, Cap.ORGANISATION_CREATE):
+                raise MembershipError(
+                    _("Seuls les administrateurs de la plateforme créent une organisation.")
+                )
+        else:
+            _lock_administered(actor, organisation)
+        organisation.save()
+        audit.record(
+            actor,
+            audit.Action.CREATE if created else audit.Action.UPDATE,
+            "organisation",
+            organisation.pk,
+            channel=channel,
+        )
+    return organisation
+
+
+def save_contact(actor, organisation, contact, *, channel="web"):
+    """Adds or updates a contact of the organisation's directory page (its administrators)."""
+    created = contact.pk is None
+    with transaction.atomic():
+        organisation = _lock_administered(actor, organisation)
+        if not created and contact.organisation_id != organisation.pk:
+            raise MembershipError(_("Ce contact appartient à une autre organisation."))
+        contact.organisation = organisation
+        contact.save()
+        audit.record(
+            actor,
+            audit.Action.CREATE if created else audit.Action.UPDATE,
+            "contact",
+            contact.pk,
+            channel=channel,
+            detail=f"organisation={organisation.pk}",
+        )
+    return contact
+
+
+def delete_contact(actor, contact, *, channel="web"):
+    """Removes a contact from the organisation's directory page (its administrators)."""
+    with transaction.atomic():
+        organisation = _lock_administered(actor, contact.organisation)
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        pk = contact.pk
+        contact.delete()
+        audit.record(
+            actor,
+            audit.Action.UPDATE,
+            "contact",
+            pk,
+            channel=channel,
+            detail=f"delete organisation={organisation.pk}",
+        )
+
+
+def save_offer(actor, organisation, offer, *, channel="web"):
+    """Adds or updates a service offer; saving it is reviewing it (the twelve-month clock)."""
+    created = offer.pk is None
+    with transaction.atomic():
+        organisation = _lock_administered(actor, organisation)
+        if not created and offer.organisation_id != organisation.pk:
+            raise MembershipError(_("Cette offre appartient à une autre organisation."))
+        offer.organisation = organisation
+        offer.last_reviewed_on = timezone.localdate()
+        offer.save()
+        audit.record(
+            actor,
+            audit.Action.CREATE if created else audit.Action.UPDATE,
+            "service_offer",
+            offer.pk,
+            channel=channel,
+        )
+    return offer
+
+
+def mark_reviewed(actor, offer, *, channel="web"):
+    """Confirms that an offer is still up to date (resets the twelve-month review clock)."""
+    with transaction.atomic():
+        _lock_administered(actor, offer.organisation)
+        offer = ServiceOffer.objects.select_for_update().get(pk=offer.pk)
+        offer.last_reviewed_on = timezone.localdate()
+        offer.save(update_fields=["last_reviewed_on"])
+        audit.record(
+            actor,
+            audit.Action.UPDATE,
+            "service_offer",
+            offer.pk,
+            channel=channel,
+            detail="reviewed",
+        )
+    return offer

@@ -1,0 +1,338 @@
+"""A page cannot show a name without its audit row (HOUSE.md, "One door to open a record").
+
+``test_every_route_is_classified`` walks the URLconf (the pages and the API router under
+``/api/v1/``) and fails on a route missing from ``ROUTES``: whoever adds a route says here whether
+it reads personal data. Every route that does is requested, as a persona allowed to see it, by
+``test_personal_data_read_writes_its_audit``, which fails unless the request wrote at least one
+``AuditEntry`` row.
+
+"Personal data" is the beneficiaries' (files, interviews, referrals): the directory of the
+partners' staff and the governance's aggregates are not audited reads.
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.contrib import admin
+from django.urls import URLResolver, get_resolver, reverse
+
+from beneficiaries.models import ImportJob
+from partners.models import AuditEntry
+
+from .beneficiaries.factories import valid_values
+from .factories import BeneficiaryFactory, InterviewFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class NoPersonalData:
+    why: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request of a personal-data route: as ``persona``, to ``path(records)``."""
+
+    persona: str
+    path: object  # records -> URL
+    method: str = "get"
+    data: object = None  # records -> POST data
+    shows_name: bool = True  # the response carries the person's last name
+    pending: bool = False  # not audited on this branch yet (strict xfail)
+
+
+@dataclass(frozen=True)
+class PersonalDataRead:
+    cases: tuple = field(default_factory=tuple)
+
+
+def read(*cases):
+    return PersonalDataRead(cases)
+
+
+PENDING = "audited by the refben branch"
+
+STATIC = NoPersonalData("fixed page or file, the same for everyone")
+AUTH = NoPersonalData("sign-in and password pages: the person's own account")
+DIRECTORY = NoPersonalData("the partners' directory: organisations, offers, staff contacts")
+MEMBERS = NoPersonalData("an organisation's members and invitations: its administrators' page")
+GOVERNANCE = NoPersonalData("the agreement's governance: committees, meetings, plan, staff")
+AGGREGATES = NoPersonalData("masked aggregate figures, no person")
+STATE_CHANGE = NoPersonalData("POST only: a state change, audited by its action")
+SETTINGS = NoPersonalData("the person's own notification settings")
+
+
+def api_detail(basename, attribute):
+    return lambda r: reverse(f"{basename}-detail", args=[getattr(r, attribute).pk])
+
+
+ROUTES = {
+    # --- web: the home pages (their panels name people for the OFII and the receivers) ---------
+    "home": read(
+        Case("ofii", lambda r: reverse("home")),
+        Case("mission_locale", lambda r: reverse("home")),
+    ),
+    # --- partners --------------------------------------------------------------------------------
+    "health": NoPersonalData("liveness probe"),
+    "login": AUTH,
+    "logout": AUTH,
+    "password_reset": AUTH,
+    "password_reset_done": AUTH,
+    "password_reset_confirm": AUTH,
+    "password_reset_complete": AUTH,
+    "invitation_accept": AUTH,
+    "organisation_list": DIRECTORY,
+    "organisation_create": DIRECTORY,
+    "organisation_detail": DIRECTORY,
+    "organisation_edit": DIRECTORY,
+    "contact_create": DIRECTORY,
+    "contact_edit": DIRECTORY,
+    "contact_delete": DIRECTORY,
+    "offer_create": DIRECTORY,
+    "offer_edit": DIRECTORY,
+    "offer_reviewed": DIRECTORY,
+    "offer_list": DIRECTORY,
+    "resource_list": DIRECTORY,
+    "training_list": DIRECTORY,
+    "training_import": DIRECTORY,
+    "member_list": MEMBERS,
+    "member_grant_admin": MEMBERS,
+    "member_remove_admin": MEMBERS,
+    "member_deactivate": MEMBERS,
+    # --- beneficiaries -------------------------------------------------------------------------
+    "beneficiaries:list": read(Case("ofii", lambda r: reverse("beneficiaries:list"))),
+    "beneficiaries:export": read(
+        Case("ofii", lambda r: reverse("beneficiaries:export", args=["csv"])),
+        Case("ofii", lambda r: reverse("beneficiaries:export", args=["xlsx"]), shows_name=False),
+    ),
+    "beneficiaries:create": read(
+        # Its form shows the existing files of the same person (a duplicate warning).
+        Case(
+            "ofii",
+            lambda r: reverse("beneficiaries:create"),
+            method="post",
+            data=lambda r: valid_values(
+                last_name=r.person.last_name,
+                first_name=r.person.first_name,
+                birth_date=r.person.birth_date.isoformat(),
+            ),
+            pending=True,
+        ),
+    ),
+    "beneficiaries:import": NoPersonalData("the import form and the organisation's last jobs"),
+    "beneficiaries:import_sample": STATIC,
+    "beneficiaries:import_detail": read(
+        Case(
+            "ofii",
+            lambda r: reverse("beneficiaries:import_detail", args=[r.job.pk]),
+            shows_name=False,
+            pending=True,
+        ),
+    ),
+    "beneficiaries:detail": read(
+        Case("ofii", lambda r: reverse("beneficiaries:detail", args=[r.person.pk])),
+        Case("mission_locale", lambda r: reverse("beneficiaries:detail", args=[r.person.pk])),
+    ),
+    "beneficiaries:edit": read(
+        Case("ofii", lambda r: reverse("beneficiaries:edit", args=[r.person.pk]))
+    ),
+    "beneficiaries:interview_create": read(
+        Case("ofii", lambda r: reverse("beneficiaries:interview_create", args=[r.person.pk]))
+    ),
+    "beneficiaries:qualification_create": read(
+        Case("ofii", lambda r: reverse("beneficiaries:qualification_create", args=[r.person.pk]))
+    ),
+    "beneficiaries:rights": read(
+        Case("ofii", lambda r: reverse("beneficiaries:rights", args=[r.person.pk]))
+    ),
+    "beneficiaries:rights_json": read(
+        Case("ofii", lambda r: reverse("beneficiaries:rights_json", args=[r.person.pk]))
+    ),
+    # --- referrals -----------------------------------------------------------------------------
+    "referrals:inbox": read(
+        Case("ofii", lambda r: reverse("referrals:inbox")),
+        Case("mission_locale", lambda r: reverse("referrals:inbox")),
+    ),
+    "referrals:export": read(Case("ofii", lambda r: reverse("referrals:export", args=["csv"]))),
+    "referrals:new": read(
+        Case("ofii", lambda r: reverse("referrals:new", args=[r.other.pk]), shows_name=False)
+    ),
+    "referrals:detail": read(
+        Case("mission_locale", lambda r: reverse("referrals:detail", args=[r.referral.pk]))
+    ),
+    "referrals:bulk": STATE_CHANGE,
+    "referrals:follow_up": STATE_CHANGE,
+    "referrals:act": STATE_CHANGE,
+    "referrals:preferences": SETTINGS,
+    # --- governance ----------------------------------------------------------------------------
+    **{
+        f"governance:{name}": GOVERNANCE
+        for name in (
+            "index",
+            "agreement_create",
+            "agreement_detail",
+            "agreement_edit",
+            "signatory_add",
+            "axis_add",
+            "amendment_add",
+            "termination",
+            "action_plan",
+            "action_create",
+            "meeting_create",
+            "action_edit",
+            "indicator_add",
+            "indicator_year",
+            "meeting_list",
+            "meeting_detail",
+            "meeting_edit",
+            "meeting_hold",
+            "meeting_cancel",
+            "meeting_attendance",
+            "decision_add",
+            "follow_up_add",
+            "meeting_invite",
+            "meeting_ics",
+            "follow_up_status",
+        )
+    },
+    "governance:statistics": AGGREGATES,
+    "governance:statistics_download": AGGREGATES,
+    **{
+        f"governance:bilan:{name}": AGGREGATES
+        for name in ("list", "request", "detail", "status", "validate", "download")
+    },
+    # --- API (/api/v1/; the ``.json`` suffix variants share their route's name) ----------------
+    "api-token": AUTH,
+    "api-root": STATIC,
+    "api-schema": STATIC,
+    "api-docs": STATIC,
+    "organisation-list": DIRECTORY,
+    "organisation-detail": DIRECTORY,
+    "offer-list": DIRECTORY,
+    "offer-detail": DIRECTORY,
+    "beneficiary-list": read(Case("ofii", lambda r: reverse("beneficiary-list"))),
+    "beneficiary-detail": read(Case("ofii", api_detail("beneficiary", "person"))),
+    "referral-list": read(
+        Case("ofii", lambda r: reverse("referral-list"), shows_name=False),
+        Case("mission_locale", lambda r: reverse("referral-list"), shows_name=False),
+    ),
+    "referral-detail": read(
+        Case("mission_locale", api_detail("referral", "referral"), shows_name=False)
+    ),
+    **{
+        f"referral-{action}": STATE_CHANGE
+        for action in ("accept", "cancel", "close", "redirect", "refuse", "start")
+    },
+    "agreement-list": GOVERNANCE,
+    "agreement-detail": GOVERNANCE,
+    "meeting-list": GOVERNANCE,
+    "meeting-detail": GOVERNANCE,
+    "statistics-list": AGGREGATES,
+    "report-list": AGGREGATES,
+    "report-detail": AGGREGATES,
+    "report-download": AGGREGATES,
+    # --- development only (``DEBUG``) ----------------------------------------------------------
+    r"^media/(?P<path>.*)$": NoPersonalData("uploaded files, served by Django in DEBUG only"),
+}
+
+# The Django admin (platform administrators): no model holding beneficiaries' data is registered
+# there (checked below), so its pages read none.
+ADMIN = NoPersonalData("the Django admin: no beneficiary or referral model is registered")
+PERSONAL_DATA_APPS = {"beneficiaries", "referrals"}
+
+
+def route_keys(patterns=None, namespace=""):
+    """The key of every route of the URLconf: its namespaced name, else its pattern."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from route_keys(entry.url_patterns, inner)
+        else:
+            yield f"{namespace}{entry.name}" if entry.name else f"{namespace}{entry.pattern}"
+
+
+def classification(key):
+    if key.startswith("admin:"):
+        return ADMIN
+    return ROUTES.get(key)
+
+
+def test_every_route_is_classified():
+    from config.api_urls import router
+
+    keys = set(route_keys())
+    for _prefix, _viewset, basename in router.registry:
+        assert any(key.startswith(f"{basename}-") for key in keys), basename
+    unclassified = sorted(key for key in keys if classification(key) is None)
+    print(
+        f"{len(keys)} routes checked ({sum(not k.startswith('admin:') for k in keys)} outside admin)"
+    )
+    assert not unclassified, (
+        "Routes missing from tests/test_read_audit.py ROUTES (say whether they read personal "
+        f"data, and how to request them): {unclassified}"
+    )
+    stale = sorted(set(ROUTES) - keys - {r"^media/(?P<path>.*)$"})
+    assert not stale, f"ROUTES names routes that no longer exist: {stale}"
+
+
+def test_the_admin_holds_no_personal_data():
+    registered = {model._meta.app_label for model in admin.site._registry}
+    assert not registered & PERSONAL_DATA_APPS
+
+
+class NotAudited(AssertionError):
+    """The request showed personal data and wrote no audit row."""
+
+
+def read_cases():
+    for key, entry in ROUTES.items():
+        if not isinstance(entry, PersonalDataRead):
+            continue
+        for case in entry.cases:
+            marks = (
+                [pytest.mark.xfail(strict=True, raises=NotAudited, reason=PENDING)]
+                if case.pending
+                else []
+            )
+            yield pytest.param(case, id=f"{key}[{case.persona}]", marks=marks)
+
+
+@pytest.fixture
+def records(orgs, ofii):
+    """One person of OFII Paris, interviewed and referred to the Mission Locale; another without
+    referral; an import job of OFII Paris."""
+    person = BeneficiaryFactory(
+        ofii_organisation=orgs["ofii"], last_name="Diallo", first_name="Aminata"
+    )
+    InterviewFactory(beneficiary=person)
+    return SimpleNamespace(
+        person=person,
+        other=BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Karimi"),
+        referral=ReferralFactory(
+            beneficiary=person, to_organisation=orgs["mission_locale"], sender=ofii
+        ),
+        job=ImportJob.objects.create(
+            organisation=orgs["ofii"], created_by=ofii, file_name="import.csv"
+        ),
+    )
+
+
+@pytest.mark.parametrize("case", list(read_cases()))
+def test_personal_data_read_writes_its_audit(client, request, records, case):
+    user = request.getfixturevalue(case.persona)
+    client.force_login(user)
+    before = AuditEntry.objects.filter(actor=user).count()
+    data = case.data(records) if case.data else None
+    response = getattr(client, case.method)(case.path(records), data)
+    assert response.status_code == 200, response.status_code
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ).decode("utf-8", errors="replace")
+    if case.shows_name:
+        assert records.person.last_name.lower() in body.lower()
+    if AuditEntry.objects.filter(actor=user).count() == before:
+        raise NotAudited(f"{case.method.upper()} {case.path(records)} wrote no audit row")

@@ -1,0 +1,91 @@
+"""The home pages' panels, composed across apps: each function runs its queries, writes the read
+audit of the names it shows (``list_records``) and returns what its template displays.
+
+Templates only display: no template tag queries the database.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from beneficiaries.models import Beneficiary, Interview, InterviewKind
+from governance import domain
+from governance.access import agreements_of, meetings_of
+from governance.bilan import visible_reports
+from governance.models import Agreement, Meeting
+from partners import access
+from partners.roles import Cap, has_capability
+from referrals.inbox import counts, for_list, overdue_first
+from referrals.models import Referral, Status
+
+REFERRAL_PANEL_SIZE = 8
+
+
+def files_summary(user):
+    """Counts for the OFII home panel, computed by the database in one query (no names)."""
+    personalised = Interview.objects.filter(
+        beneficiary=OuterRef("pk"), kind=InterviewKind.PERSONALISED
+    )
+    return (
+        Beneficiary.objects.visible_to(user)
+        .annotate(interviewed=Exists(personalised))
+        .aggregate(
+            total=Count("pk"),
+            this_year=Count("pk", filter=Q(cir_signed_on__year=timezone.localdate().year)),
+            without_interview=Count("pk", filter=Q(interviewed=False)),
+        )
+    )
+
+
+def referral_summary(user, limit=REFERRAL_PANEL_SIZE):
+    """Counts (one query), the first referrals needing attention (one query) and, for senders,
+    those to re-orient (one query); the referrals it names are audited (one INSERT)."""
+    qs = Referral.objects.visible_to(user)
+    summary = {"counts": counts(qs)}
+    if not has_capability(user, Cap.REFERRAL_ANSWER):
+        # Refused or redirected, with no open referral left for the person: to re-orient.
+        open_for_person = Referral.objects.open().filter(beneficiary=OuterRef("beneficiary_id"))
+        summary["to_reorient"] = list(
+            for_list(qs.filter(status__in=[Status.REFUSED, Status.REDIRECTED]))
+            .filter(~Exists(open_for_person))
+            .order_by("-answered_at")[:limit]
+        )
+    summary["items"] = list(for_list(overdue_first(qs.filter(status=Status.PENDING)))[:limit])
+    shown = {r.pk: r for r in [*summary.get("to_reorient", []), *summary["items"]]}
+    access.list_records(user, shown.values(), object_type="referral", detail="home")
+    return summary
+
+
+def governance_panel(user):
+    """The agreement of the person's department, its cadence, next meetings and latest bilan."""
+    agreements = agreements_of(user)
+    agreement = (
+        agreements.filter(status=Agreement.Status.IN_FORCE).order_by("-starts_on").first()
+        or agreements.order_by("-starts_on").first()
+    )
+    year = timezone.localdate().year
+    panel = {"agreement": agreement, "year": year}
+    if agreement is not None:
+        panel.update(
+            cadence=domain.cadence(agreement, year),
+            end_warning=domain.end_warning(agreement),
+            upcoming=list(
+                meetings_of(user)
+                .filter(committee__agreement=agreement, date__gte=timezone.now())
+                .exclude(status=Meeting.Status.CANCELLED)
+                .order_by("date")[:3]
+            ),
+            overdue_count=domain.overdue_follow_ups(agreement).count(),
+            latest_report=visible_reports(user)
+            .filter(agreement=agreement)
+            .order_by("-year", "-version")
+            .first(),
+        )
+    return panel
+
+
+def partner_panel(user):
+    """The person's organisation in the directory: how many of its offers need a review."""
+    organisation = user.organisation
+    if organisation is None:
+        return None
+    return {"stale_count": organisation.offers.stale().count()}
