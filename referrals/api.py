@@ -17,7 +17,7 @@ from partners.access import HasCapability
 from partners.models import Organisation
 from partners.roles import Cap, has_capability
 
-from . import states
+from . import actions, states
 from .models import Outcome, Referral, ReferralEvent, RefusalReason
 
 
@@ -81,7 +81,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "redirected_to",
         ]
         extra_kwargs = {"service_offer": {"required": False, "allow_null": True}}
-        # The one-open-referral rule is checked by ``states.send`` (a field error on
+        # The one-open-referral rule is checked by ``actions.send`` (a field error on
         # ``to_organisation``), not by DRF's generic unique-together message.
         validators = []
 
@@ -161,7 +161,7 @@ class ReferralViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            referral = states.send(
+            referral = actions.send(
                 request.user,
                 beneficiary=data["beneficiary"],
                 to_organisation=data["to_organisation"],
@@ -185,7 +185,7 @@ class ReferralViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         try:
-            getattr(states, name)(request.user, referral, channel="api", **data)
+            getattr(actions, name)(request.user, referral, channel="api", **data)
         except states.TransitionNotAllowed as error:
             return _conflict(error)
         except DjangoValidationError as error:

@@ -165,14 +165,6 @@ class FollowUpForm(DsfrBaseForm, forms.ModelForm):
         fields = ["kind", "accompaniment", "happened_on", "comment"]
         widgets = {"happened_on": DateInput(), "comment": forms.Textarea(attrs={"rows": 2})}
 
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == FollowUp.Kind.ACCOMPANIMENT and not data.get("accompaniment"):
-            self.add_error("accompaniment", _("Précisez le type d'accompagnement."))
-        if data.get("kind") != FollowUp.Kind.ACCOMPANIMENT:
-            data["accompaniment"] = ""
-        return data
-
 
 PUBLICS = [
     ("women", _("Femmes")),

@@ -1,7 +1,7 @@
 """The orientation from OFII to a partner, its immutable event log, and the follow-ups.
 
-Statuses change only through ``referrals.states`` (one function per transition); nothing else
-saves a status.
+Statuses change only through ``referrals.actions`` (one function per transition, checked
+against the rules of ``referrals.states``); nothing else saves a status.
 """
 
 from django.conf import settings
@@ -26,6 +26,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.IN_PROGRESS)
+# Accepted once: the partner follows the person (follow-ups may be added).
+FOLLOW_UP_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.CLOSED)
 ANSWERED_STATUSES = (
     Status.ACCEPTED,
     Status.REFUSED,

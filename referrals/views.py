@@ -14,7 +14,7 @@ from partners.access import capability_required
 from partners.models import User
 from partners.roles import Cap, has_capability
 
-from . import exports, states
+from . import actions, exports, states
 from .forms import (
     ACTION_FORMS,
     FollowUpForm,
@@ -24,8 +24,8 @@ from .forms import (
     add_errors,
 )
 from .inbox import apply_filters, counts, for_list, overdue_first
-from .models import NotificationKind, NotificationOptOut, Referral, Status
-from .recommendation import recommend
+from .models import NotificationKind, Referral, Status
+from .recommendation import receiving_partners, recommend
 
 PAGE_SIZE = 50
 
@@ -84,7 +84,7 @@ def bulk(request):
         done, skipped = 0, 0
         for referral in scoped.filter(status=Status.PENDING).only("pk"):
             try:
-                states.accept(request.user, referral)
+                actions.accept(request.user, referral)
                 done += 1
             except states.TransitionNotAllowed:
                 skipped += 1
@@ -101,7 +101,7 @@ def bulk(request):
         if request.POST.get("assigned_to"):
             counsellor = User.objects.filter(pk=request.POST["assigned_to"]).first()
         try:
-            n = states.assign(request.user, list(scoped.values_list("pk", flat=True)), counsellor)
+            n = actions.assign(request.user, list(scoped.values_list("pk", flat=True)), counsellor)
             messages.success(request, _("%(n)s orientation(s) attribuée(s).") % {"n": n})
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -143,11 +143,7 @@ def _detail_context(request, referral, forms=None):
         if form is None:
             form = _action_form(action, referral, prefix=action)
         action_forms.append((action, states.TRANSITIONS[action].label, form))
-    may_follow_up = states.may(request.user, "start", referral) and referral.status in (
-        Status.ACCEPTED,
-        Status.IN_PROGRESS,
-        Status.CLOSED,
-    )
+    may_follow_up = states.may_follow_up(request.user, referral)
     return {
         "referral": referral,
         "beneficiary": referral.beneficiary,
@@ -164,7 +160,7 @@ def _detail_context(request, referral, forms=None):
 def _action_form(action, referral, data=None, prefix=None):
     form_class = ACTION_FORMS[action]
     if action == "redirect":
-        partners = states.receiving_partners(
+        partners = receiving_partners(
             referral.to_organisation.department_id,
             exclude=[referral.to_organisation_id, referral.from_organisation_id],
         )
@@ -207,7 +203,7 @@ def act(request, pk, action):
         if action == "redirect":
             data["to_organisation"] = form.partners[data["to_organisation"]]
         try:
-            result = getattr(states, action)(request.user, referral, **data)
+            result = getattr(actions, action)(request.user, referral, **data)
         except states.TransitionNotAllowed as error:
             messages.error(request, error.message)
             return redirect("referrals:detail", pk=referral.pk)
@@ -244,17 +240,16 @@ def add_follow_up(request, pk):
         return redirect("referrals:detail", pk=referral.pk)
     form = FollowUpForm(request.POST, prefix="follow_up")
     if form.is_valid():
-        follow_up = form.save(commit=False)
-        follow_up.referral = referral
-        follow_up.author = request.user
-        follow_up.organisation = request.user.active_membership.organisation
-        follow_up.save()
-        Beneficiary.objects.filter(pk=referral.beneficiary_id).update(
-            last_activity_at=timezone.now()
-        )
-        audit.record(request.user, audit.Action.UPDATE, "referral", referral.pk, detail="follow_up")
-        messages.success(request, _("Suivi enregistré."))
-        return redirect("referrals:detail", pk=referral.pk)
+        try:
+            actions.add_follow_up(request.user, referral, **form.cleaned_data)
+        except states.TransitionNotAllowed as error:
+            messages.error(request, error.message)
+            return redirect("referrals:detail", pk=referral.pk)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Suivi enregistré."))
+            return redirect("referrals:detail", pk=referral.pk)
     context = _detail_context(request, referral, forms={"follow_up": form})
     return render(request, "referrals/detail.html", context, status=400)
 
@@ -266,7 +261,7 @@ def new(request, beneficiary_id):
     form = SendForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = states.send(
+            referral = actions.send(
                 request.user,
                 beneficiary=beneficiary,
                 to_organisation=form.organisation(),
@@ -306,28 +301,15 @@ def new(request, beneficiary_id):
     )
 
 
-NOTIFICATION_KINDS = {
-    "sender": [NotificationKind.REFUSED, NotificationKind.REDIRECTED],
-    "receiver": [NotificationKind.NEW_REFERRAL, NotificationKind.REMINDER],
-}
-
-
 @capability_required(Cap.REFERRAL_VIEW)
 def preferences(request):
     user = request.user
-    kinds = NOTIFICATION_KINDS[
-        "receiver" if has_capability(user, Cap.REFERRAL_ANSWER) else "sender"
-    ]
+    kinds = actions.notification_kinds(user)
     opted_out = set(user.notification_opt_outs.values_list("kind", flat=True))
     initial = {"kinds": [k.value for k in kinds if k.value not in opted_out]}
     form = PreferencesForm(request.POST or None, kinds=kinds, initial=initial)
     if request.method == "POST" and form.is_valid():
-        wanted = set(form.cleaned_data["kinds"])
-        for kind in kinds:
-            if kind.value in wanted:
-                NotificationOptOut.objects.filter(user=user, kind=kind).delete()
-            else:
-                NotificationOptOut.objects.get_or_create(user=user, kind=kind)
+        actions.set_notification_preferences(user, form.cleaned_data["kinds"])
         messages.success(request, _("Vos préférences de notification sont enregistrées."))
         return redirect("referrals:preferences")
     organisation = user.active_membership.organisation

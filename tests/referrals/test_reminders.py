@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from referrals import states
+from referrals import actions
 from referrals.deadlines import add_working_days, answer_due_at, easter_sunday
 from referrals.models import Referral
 from referrals.tasks import send_overdue_reminders
@@ -72,7 +72,7 @@ def test_no_reminder_before_the_deadline_or_once_answered(
     with django_capture_on_commit_callbacks(execute=True):
         assert send_overdue_reminders() == 0
     make_overdue(referral)
-    states.accept(mission_locale, referral)
+    actions.accept(mission_locale, referral)
     with django_capture_on_commit_callbacks(execute=True):
         assert send_overdue_reminders() == 0
     assert mail.outbox == []
@@ -83,7 +83,7 @@ def test_reminders_are_grouped_per_organisation(
 ):
     from tests.factories import BeneficiaryFactory
 
-    other = states.send(
+    other = actions.send(
         ofii,
         beneficiary=BeneficiaryFactory(ofii_organisation=orgs["ofii"]),
         to_organisation=orgs["mission_locale"],
