@@ -10,7 +10,7 @@ from partners import audit
 from partners.access import HasCapability
 from partners.roles import Cap
 
-from . import services, validation
+from . import actions, validation
 from .models import Beneficiary
 
 EXCHANGE_FIELDS = [
@@ -167,12 +167,12 @@ class BeneficiaryViewSet(
         return response
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_file(
+        serializer.instance = actions.create_file(
             self.request.user, serializer.validated_data, channel="api"
         )
 
     def perform_update(self, serializer):
-        serializer.instance, _changes = services.correct_file(
+        serializer.instance, _changes = actions.correct_file(
             self.request.user, serializer.instance.pk, serializer.validated_data, channel="api"
         )
 

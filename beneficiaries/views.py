@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +15,9 @@ from partners import audit
 from partners.access import capability_required
 from partners.roles import Cap, has_capability
 
-from . import exports, rights, services, validation
+from . import actions, exports, queries, rights, validation
 from .forms import BeneficiaryFilterForm, BeneficiaryForm, InterviewForm, QualificationForm
 from .models import Beneficiary, ImportJob, SpeDecision
-from .tasks import run_import
 from .timeline import timeline
 
 PAGE_SIZE = 50
@@ -31,7 +29,7 @@ KIND_LABELS = {
     "referral_event": gettext_lazy("Orientation"),
     "follow_up": gettext_lazy("Suivi"),
 }
-OBJECT_TYPE = services.OBJECT_TYPE
+OBJECT_TYPE = actions.OBJECT_TYPE
 
 
 def visible_files(user):
@@ -43,9 +41,9 @@ def filtered_files(request):
     form = BeneficiaryFilterForm(request.GET or None)
     qs = Beneficiary.objects.visible_to(request.user)
     if form.is_bound and not form.is_valid():
-        return form, services.with_last_decision(qs.none())
+        return form, queries.with_last_decision(qs.none())
     filters = form.cleaned_data if form.is_bound else {}
-    return form, services.filter_files(qs, filters)
+    return form, queries.filter_files(qs, filters)
 
 
 @capability_required(Cap.BENEFICIARY_EDIT)
@@ -102,7 +100,7 @@ def beneficiary_create(request):
             for name, value in form.cleaned_data.items()
             if name in form._meta.fields and name in form.cleaned_data
         }
-        beneficiary = services.create_file(request.user, values)
+        beneficiary = actions.create_file(request.user, values)
         messages.success(request, _("Dossier créé."))
         return redirect("beneficiaries:detail", pk=beneficiary.pk)
     return render(
@@ -159,7 +157,7 @@ def beneficiary_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form._meta.fields}
         # The form wrote the new values onto the instance: compare with the stored row.
-        _file, changes = services.correct_file(request.user, pk, values)
+        _file, changes = actions.correct_file(request.user, pk, values)
         if changes:
             messages.success(
                 request, _("Dossier corrigé ; l'historique garde les valeurs précédentes.")
@@ -191,7 +189,7 @@ def interview_create(request, pk):
         initial={"kind": request.GET.get("type", "personalised")},
     )
     if request.method == "POST" and form.is_valid():
-        interview = services.record_interview(request.user, beneficiary, form)
+        interview = actions.record_interview(request.user, beneficiary, form)
         if interview.spe_decision == "oriented":
             messages.success(
                 request,
@@ -212,7 +210,7 @@ def qualification_create(request, pk):
     beneficiary = get_object_or_404(visible_files(request.user), pk=pk)
     form = QualificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.record_qualification(request.user, beneficiary, form)
+        actions.record_qualification(request.user, beneficiary, form)
         messages.success(request, _("Qualification enregistrée."))
         return redirect("beneficiaries:detail", pk=pk)
     audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, pk, detail="qualification_form")
@@ -286,14 +284,7 @@ def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         name, text = form.cleaned_data["file"]
-        with transaction.atomic():
-            job = ImportJob.objects.create(
-                organisation=request.user.active_membership.organisation,
-                created_by=request.user,
-                file_name=name[:255],
-                content=text,
-            )
-            run_import.delay_on_commit(job.pk)
+        job = actions.start_import(request.user, name, text)
         return redirect("beneficiaries:import_detail", pk=job.pk)
     jobs = ImportJob.objects.filter(
         organisation=request.user.active_membership.organisation

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beneficiaries.actions import touch
 from beneficiaries.models import Beneficiary
 from partners import audit
 from partners.roles import Cap, has_capability
@@ -70,7 +71,7 @@ def _log(actor, referral, from_status, now, *, comment, channel):
         at=now,
         comment=comment,
     )
-    Beneficiary.objects.filter(pk=referral.beneficiary_id).update(last_activity_at=now)
+    touch(referral.beneficiary_id, now)
     audit.record(
         actor,
         audit.Action.TRANSITION if from_status else audit.Action.CREATE,
@@ -341,7 +342,7 @@ def add_follow_up(
             organisation=actor.active_membership.organisation,
             created_at=now,
         )
-        Beneficiary.objects.filter(pk=referral.beneficiary_id).update(last_activity_at=now)
+        touch(referral.beneficiary_id, now)
         audit.record(
             actor, audit.Action.UPDATE, "referral", referral.pk, channel=channel, detail="follow_up"
         )
