@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.choices import FrenchLevel
 from partners.models import Organisation
-from partners.roles import Role, role_of
+from partners.roles import Cap, Role, has_capability, role_of
 
 
 class PermitKind(models.TextChoices):
@@ -197,6 +197,29 @@ class Beneficiary(models.Model):
             return date(start.year + ELIGIBILITY_YEARS, 3, 1)
 
 
+class OfFileQuerySet(models.QuerySet):
+    """Records about a person's file (interviews, qualifications): seen with the file."""
+
+    def visible_to(self, user):
+        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user))
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The history of corrections: those who may edit the file (OFII), on the files they see."""
+        if not has_capability(user, Cap.BENEFICIARY_EDIT):
+            return self.none()
+        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user))
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import (its file holds personal data): its organisation's members who may edit."""
+        if not has_capability(user, Cap.BENEFICIARY_EDIT):
+            return self.none()
+        return self.filter(organisation_id=user.active_membership.organisation_id)
+
+
 class InterviewKind(models.TextChoices):
     PERSONALISED = "personalised", _("Entretien personnalisé")
     END_OF_CIR = "end_of_cir", _("Entretien de fin de CIR")
@@ -248,6 +271,8 @@ class Interview(models.Model):
     notes = models.TextField(_("observations"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = OfFileQuerySet.as_manager()
+
     class Meta:
         ordering = ["-held_on", "-created_at"]
         verbose_name = _("entretien")
@@ -296,6 +321,8 @@ class Qualification(models.Model):
     result_on = models.DateField(_("résultat le"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = OfFileQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("qualification")
@@ -343,6 +370,8 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ImportJobQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("import de bénéficiaires")
@@ -384,6 +413,8 @@ class Correction(models.Model):
     channel = models.CharField(max_length=10, default="web")
     # {"field": {"old": "…", "new": "…"}}
     changes = models.JSONField(default=dict)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

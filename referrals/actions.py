@@ -34,14 +34,18 @@ from .models import (
 from .states import TRANSITIONS, TransitionNotAllowed, may, may_follow_up
 
 
-def _already_open():
-    return ValidationError(
-        {
-            "to_organisation": _(
-                "Une orientation vers ce partenaire est déjà en cours pour cette personne."
-            )
-        }
-    )
+class AlreadyOpen(ValidationError):
+    """A referral of this person to this partner is already open (a field error on a page,
+    a conflict in the API)."""
+
+    def __init__(self):
+        super().__init__(
+            {
+                "to_organisation": _(
+                    "Une orientation vers ce partenaire est déjà en cours pour cette personne."
+                )
+            }
+        )
 
 
 def _not_allowed():
@@ -106,7 +110,7 @@ def _check_none_open(beneficiary_id, to_organisation_id):
         .filter(beneficiary_id=beneficiary_id, to_organisation_id=to_organisation_id)
         .exists()
     ):
-        raise _already_open()
+        raise AlreadyOpen()
 
 
 def _insert(referral):
@@ -115,7 +119,7 @@ def _insert(referral):
         with transaction.atomic():
             referral.save()
     except IntegrityError:
-        raise _already_open()
+        raise AlreadyOpen()
 
 
 # --- The transitions ------------------------------------------------------------------------

@@ -174,6 +174,13 @@ class Referral(models.Model):
         return self.status == Status.PENDING and self.answer_due_at < timezone.now()
 
 
+class OfReferralQuerySet(models.QuerySet):
+    """Records about a referral (its events, its follow-ups): seen with the referral."""
+
+    def visible_to(self, user):
+        return self.filter(referral__in=Referral.objects.visible_to(user))
+
+
 class ReferralEvent(models.Model):
     """The immutable log of every transition."""
 
@@ -188,6 +195,8 @@ class ReferralEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)
+
+    objects = OfReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]
@@ -227,6 +236,8 @@ class FollowUp(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OfReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["happened_on", "pk"]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary
 from partners import audit
-from partners.access import capability_required
+from partners.access import audit_read, capability_required, list_records, open_record
 from partners.models import User
 from partners.roles import Cap, has_capability
 
@@ -24,7 +24,7 @@ from .forms import (
     add_errors,
 )
 from .inbox import apply_filters, counts, for_list, overdue_first
-from .models import NotificationKind, Referral, Status
+from .models import FollowUp, NotificationKind, Referral, ReferralEvent, Status
 from .recommendation import receiving_partners, recommend
 
 PAGE_SIZE = 50
@@ -58,7 +58,7 @@ def _filtered(request):
 def inbox(request):
     qs, form, counsellors = _filtered(request)
     page = Paginator(for_list(overdue_first(qs)), PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record_many(request.user, audit.Action.LIST, "referral", [r.pk for r in page.object_list])
+    list_records(request.user, page.object_list, object_type="referral")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -118,9 +118,12 @@ def export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     qs, form, _counsellors = _filtered(request)
-    referrals = list(for_list(overdue_first(qs))[:10000])
-    audit.record_many(
-        request.user, audit.Action.EXPORT, "referral", [r.pk for r in referrals], detail=fmt
+    referrals = list_records(
+        request.user,
+        for_list(overdue_first(qs))[:10000],
+        object_type="referral",
+        action=audit.Action.EXPORT,
+        detail=fmt,
     )
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
@@ -148,8 +151,12 @@ def _detail_context(request, referral, forms=None):
         "referral": referral,
         "beneficiary": referral.beneficiary,
         "action_forms": action_forms,
-        "events": referral.events.select_related("actor", "organisation"),
-        "follow_ups": referral.follow_ups.select_related("author", "organisation"),
+        "events": ReferralEvent.objects.visible_to(request.user)
+        .filter(referral=referral)
+        .select_related("actor", "organisation"),
+        "follow_ups": FollowUp.objects.visible_to(request.user)
+        .filter(referral=referral)
+        .select_related("author", "organisation"),
         "follow_up_form": (forms.get("follow_up") or FollowUpForm(prefix="follow_up"))
         if may_follow_up
         else None,
@@ -168,26 +175,32 @@ def _action_form(action, referral, data=None, prefix=None):
     return form_class(data, prefix=prefix)
 
 
-def _get(request, pk):
-    return get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related(
-            "beneficiary",
-            "from_organisation",
-            "to_organisation__department",
-            "sender",
-            "assigned_to",
-            "service_offer",
-            "redirected_to__to_organisation",
-            "redirected_from__to_organisation",
-        ),
-        pk=pk,
+def _with_page_relations(qs):
+    return qs.select_related(
+        "beneficiary",
+        "from_organisation",
+        "to_organisation__department",
+        "sender",
+        "assigned_to",
+        "service_offer",
+        "redirected_to__to_organisation",
+        "redirected_from__to_organisation",
     )
+
+
+def _get(request, pk):
+    """The referral a POST acts on (in scope, 404 otherwise); the page it re-shows is opened."""
+    return get_object_or_404(_with_page_relations(Referral.objects.visible_to(request.user)), pk=pk)
+
+
+def _open(request, pk):
+    """The referral a page shows, through the door (scope, 404, read audit)."""
+    return open_record(request.user, Referral, prepare=_with_page_relations, pk=pk)
 
 
 @capability_required(Cap.REFERRAL_VIEW)
 def detail(request, pk):
-    referral = _get(request, pk)
-    audit.record(request.user, audit.Action.VIEW, "referral", referral.pk)
+    referral = _open(request, pk)
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
@@ -215,8 +228,7 @@ def act(request, pk, action):
                 return redirect("referrals:detail", pk=referral.pk)
             return redirect("referrals:detail", pk=result.pk)
     messages.error(request, _("Le formulaire contient des erreurs : corrigez-les ci-dessous."))
-    referral.refresh_from_db()
-    context = _detail_context(request, _get(request, pk), forms={action: form})
+    context = _detail_context(request, _open(request, pk), forms={action: form})
     return render(request, "referrals/detail.html", context, status=400)
 
 
@@ -234,8 +246,7 @@ SUCCESS = {
 @capability_required(Cap.REFERRAL_ANSWER)
 def add_follow_up(request, pk):
     referral = _get(request, pk)
-    context = _detail_context(request, referral)
-    if context["follow_up_form"] is None:
+    if not states.may_follow_up(request.user, referral):
         messages.error(request, _("Un suivi s'ajoute à une orientation acceptée."))
         return redirect("referrals:detail", pk=referral.pk)
     form = FollowUpForm(request.POST, prefix="follow_up")
@@ -250,13 +261,25 @@ def add_follow_up(request, pk):
         else:
             messages.success(request, _("Suivi enregistré."))
             return redirect("referrals:detail", pk=referral.pk)
-    context = _detail_context(request, referral, forms={"follow_up": form})
+    context = _detail_context(request, _open(request, pk), forms={"follow_up": form})
     return render(request, "referrals/detail.html", context, status=400)
 
 
 @capability_required(Cap.REFERRAL_SEND)
 def new(request, beneficiary_id):
-    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=beneficiary_id)
+    if request.method == "POST":
+        # Read without audit: the send is audited; a form re-shown with errors is audited below.
+        beneficiary = get_object_or_404(
+            Beneficiary.objects.visible_to(request.user), pk=beneficiary_id
+        )
+    else:
+        beneficiary = open_record(
+            request.user,
+            Beneficiary,
+            object_type="beneficiary",
+            detail="referral_form",
+            pk=beneficiary_id,
+        )
     rows = recommend(beneficiary, request.user.active_membership.organisation)
     form = SendForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
@@ -283,15 +306,15 @@ def new(request, beneficiary_id):
                 },
             )
             return redirect("referrals:detail", pk=referral.pk)
-    if request.method == "GET":
-        audit.record(
-            request.user, audit.Action.VIEW, "beneficiary", beneficiary.pk, detail="referral_form"
-        )
-    referrals = list(
+    if request.method == "POST":
+        audit_read(request.user, beneficiary, object_type="beneficiary", detail="referral_form")
+    referrals = list_records(
+        request.user,
         Referral.objects.visible_to(request.user)
         .filter(beneficiary=beneficiary)
         .select_related("to_organisation")
-        .order_by("-sent_at")
+        .order_by("-sent_at"),
+        object_type="referral",
     )
     return render(
         request,
