@@ -267,3 +267,13 @@ def test_bulk_does_not_redirect_elsewhere(client, mission_locale, referral):
         {"action": "accept", "referrals": [referral.pk], "next": "https://evil.example/"},
     )
     assert response.url == reverse("referrals:inbox")
+
+
+def test_the_referral_form_re_shown_with_errors_is_audited(client, ofii, young):
+    client.force_login(ofii)
+    url = reverse("referrals:new", args=[young.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    assert AuditEntry.objects.filter(
+        action="view", object_type="beneficiary", object_id=str(young.pk), detail="referral_form"
+    ).exists()
