@@ -1,7 +1,6 @@
 """The CIR signatory's file and path: beneficiary, interviews, qualifications."""
 
 import unicodedata
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +9,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import age_on, years_after
+from core.publics import BPI_PERMIT_KINDS, UNDER_AGE
 from partners.choices import FrenchLevel
 from partners.models import Organisation
 from partners.roles import Cap, Role, has_capability, role_of
@@ -25,10 +26,8 @@ class PermitKind(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-# Beneficiaries of international protection.
-BPI_PERMIT_KINDS = (PermitKind.REFUGEE, PermitKind.SUBSIDIARY_PROTECTION, PermitKind.STATELESS)
+# The agreement's public: a first permit less than five years old.
 ELIGIBILITY_YEARS = 5
-UNDER_AGE = 26
 
 
 class Sex(models.TextChoices):
@@ -167,8 +166,7 @@ class Beneficiary(models.Model):
 
     # Derived facts: computed, never stored.
     def age_on(self, day):
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.birth_date, day)
 
     @property
     def age(self):
@@ -190,11 +188,7 @@ class Beneficiary(models.Model):
 
     @cached_property
     def eligible_until(self):
-        start = self.first_permit_date
-        try:
-            return start.replace(year=start.year + ELIGIBILITY_YEARS)
-        except ValueError:  # 29 February
-            return date(start.year + ELIGIBILITY_YEARS, 3, 1)
+        return years_after(self.first_permit_date, ELIGIBILITY_YEARS)
 
 
 class OfFileQuerySet(models.QuerySet):

@@ -7,11 +7,12 @@ file was opened, and a sequence of 5 or 6 digits. Example: ``75-2025-01234``.
 """
 
 import re
-from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.dates import years_before
 
 from .countries import COUNTRY_NAMES
 from .models import ELIGIBILITY_YEARS, Beneficiary, name_key
@@ -33,13 +34,6 @@ COUNTRY_CODES = frozenset(COUNTRY_NAMES)
 
 # The fields ``file_errors`` looks at.
 CHECKED_FIELDS = ("ofii_number", "nationality", "birth_date", "first_permit_date", "cir_signed_on")
-
-
-def years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return date(day.year - years, 2, 28)
 
 
 def nationality_error(code):

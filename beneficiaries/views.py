@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from dsfr.forms import DsfrBaseForm
 
+from core.csv_reader import decode
 from partners import audit
 from partners.access import audit_read, capability_required, list_records, open_record
 from partners.roles import Cap, has_capability
@@ -297,8 +298,6 @@ class ImportForm(DsfrBaseForm):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("Fichier trop volumineux (20 Mo au plus)."))
-        from .importer import decode
-
         return upload.name, decode(upload.read())
 
 
