@@ -153,7 +153,7 @@ def send(
             note=note or "",
             status=TRANSITIONS["send"].target,
             sent_at=now,
-            answer_due_at=answer_due_at(now),
+            answer_due_at=answer_due_at(now, department=from_organisation.department.code),
         )
         if not may(actor, "send", referral):
             raise _not_allowed()
@@ -205,11 +205,11 @@ def redirect(actor, referral, *, to_organisation, comment="", channel="web"):
     now = timezone.now()
     with transaction.atomic():
         current = _lock(actor, referral, "redirect")
-        department_id = current.to_organisation.department_id
+        department = current.to_organisation.department
         _check_partner(
             to_organisation,
             current.from_organisation_id,
-            department_id,
+            department.pk,
             exclude=(current.to_organisation_id,),
         )
         _check_none_open(current.beneficiary_id, to_organisation.pk)
@@ -222,7 +222,7 @@ def redirect(actor, referral, *, to_organisation, comment="", channel="web"):
             note=current.note,
             status=Status.PENDING,
             sent_at=now,
-            answer_due_at=answer_due_at(now),
+            answer_due_at=answer_due_at(now, department=department.code),
         )
         _insert(new)
         ReferralEvent.objects.create(
