@@ -11,7 +11,6 @@ from partners.choices import FrenchLevel
 from partners.models import Resource
 
 from . import validation
-from .countries import nationality_choices
 from .models import (
     Beneficiary,
     Interview,
@@ -56,7 +55,7 @@ class BeneficiaryForm(DsfrBaseForm, forms.ModelForm):
     )
     nationality = forms.ChoiceField(
         label=_("Nationalité"),
-        choices=lambda: [("", "---------")] + nationality_choices(),
+        choices=lambda: [("", "---------")] + validation.nationality_choices(),
         help_text=_(
             "Les ressortissants de l'Union européenne, de l'EEE et de la Suisse ne relèvent pas "
             "de l'accord."
@@ -195,7 +194,7 @@ class QualificationForm(DsfrBaseForm, forms.ModelForm):
     country = forms.ChoiceField(
         label=_("Pays"),
         required=False,
-        choices=lambda: [("", "---------")] + nationality_choices(),
+        choices=lambda: [("", "---------")] + validation.nationality_choices(),
     )
 
     class Meta:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from core.dates import age_on, years_after
 from core.publics import BPI_PERMIT_KINDS, UNDER_AGE
@@ -47,6 +48,19 @@ class JobSeekerStatus(models.TextChoices):
     REGISTERED = "registered", _("Inscrit à France Travail")
     NOT_REGISTERED = "not_registered", _("Non inscrit")
     UNKNOWN = "unknown", _("Inconnu")
+
+
+# Codes django-countries lacks: Kosovo (user-assigned XK) and a stateless person or an
+# undetermined nationality (XX).
+EXTRA_COUNTRIES = {"XK": _("Kosovo"), "XX": _("Apatride ou nationalité indéterminée")}
+
+
+def country_name(code):
+    """The French name of an ISO 3166-1 alpha-2 code (the code itself when unknown)."""
+    code = (code or "").upper()
+    if code in EXTRA_COUNTRIES:
+        return str(EXTRA_COUNTRIES[code])
+    return str(countries.name(code)) or code
 
 
 def normalise(text):
@@ -178,8 +192,6 @@ class Beneficiary(models.Model):
 
     @property
     def nationality_label(self):
-        from .countries import country_name
-
         return country_name(self.nationality)
 
     @property
@@ -326,8 +338,6 @@ class Qualification(models.Model):
 
     @property
     def country_label(self):
-        from .countries import country_name
-
         return country_name(self.country)
 
 

@@ -489,3 +489,17 @@ def test_the_edit_form_re_shown_with_errors_is_audited(client, ofii, paris_file)
     assert AuditEntry.objects.filter(
         action="view", object_id=str(paris_file.pk), detail="edit"
     ).exists()
+
+
+def test_nationalities_come_from_django_countries_with_kosovo_and_stateless():
+    from beneficiaries.models import country_name
+    from beneficiaries.validation import nationality_choices, nationality_error
+
+    assert nationality_error("XX") is None and nationality_error("XK") is None
+    assert nationality_error("SN") is None and nationality_error("EH") is None
+    assert "Union européenne" in nationality_error("IT")
+    assert "Suisse" in nationality_error("CH")
+    # A dependent territory is not a nationality; an unknown code neither.
+    assert "inconnu" in nationality_error("RE") and "inconnu" in nationality_error("ZZ")
+    assert country_name("SN") == "Sénégal" and country_name("XK") == "Kosovo"
+    assert ("XX", "Apatride ou nationalité indéterminée (XX)") in nationality_choices()
