@@ -254,6 +254,14 @@ class NotificationKind(models.TextChoices):
     REDIRECTED = "redirected", _("Réorientation d'une orientation que j'ai envoyée")
 
 
+class NotificationOptOutQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person's notification choices: their own only."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
 class NotificationOptOut(models.Model):
     """A kind of e-mail a person chose not to receive (every kind is sent by default)."""
 
@@ -261,6 +269,8 @@ class NotificationOptOut(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"
     )
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+
+    objects = NotificationOptOutQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("désabonnement de notification")

@@ -24,7 +24,14 @@ from .forms import (
     add_errors,
 )
 from .inbox import apply_filters, counts, for_list, overdue_first
-from .models import FollowUp, NotificationKind, Referral, ReferralEvent, Status
+from .models import (
+    FollowUp,
+    NotificationKind,
+    NotificationOptOut,
+    Referral,
+    ReferralEvent,
+    Status,
+)
 from .recommendation import receiving_partners, recommend
 
 PAGE_SIZE = 50
@@ -328,7 +335,7 @@ def new(request, beneficiary_id):
 def preferences(request):
     user = request.user
     kinds = actions.notification_kinds(user)
-    opted_out = set(user.notification_opt_outs.values_list("kind", flat=True))
+    opted_out = set(NotificationOptOut.objects.visible_to(user).values_list("kind", flat=True))
     initial = {"kinds": [k.value for k in kinds if k.value not in opted_out]}
     form = PreferencesForm(request.POST or None, kinds=kinds, initial=initial)
     if request.method == "POST" and form.is_valid():
