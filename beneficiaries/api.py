@@ -5,12 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 
-from partners import audit
-from partners.access import HasCapability
+from partners.access import HasCapability, audit_read, list_records
 from partners.roles import Cap
 
-from . import services, validation
+from . import actions, validation
 from .models import Beneficiary
 
 EXCHANGE_FIELDS = [
@@ -97,10 +97,16 @@ class BeneficiarySerializer(serializers.ModelSerializer):
                 {"ofii_number": [_("Un dossier existe déjà avec ce numéro OFII.")]}
             )
         if duplicates and not confirm_dup:
-            visible = set(
-                Beneficiary.objects.visible_to(self.context["request"].user)
+            user = self.context["request"].user
+            # The files the caller may open are named in the answer: audited as shown.
+            visible = list_records(
+                user,
+                Beneficiary.objects.visible_to(user)
                 .filter(pk__in=[d.pk for d in duplicates])
-                .values_list("pk", flat=True)
+                .values_list("pk", flat=True),
+                object_type="beneficiary",
+                channel="api",
+                detail="duplicates",
             )
             raise serializers.ValidationError(
                 {
@@ -156,23 +162,21 @@ class BeneficiaryViewSet(
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         ids = [row["id"] for row in response.data["results"]]
-        audit.record_many(request.user, audit.Action.LIST, "beneficiary", ids, channel="api")
+        list_records(request.user, ids, object_type="beneficiary", channel="api")
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        audit.record(
-            request.user, audit.Action.VIEW, "beneficiary", response.data["id"], channel="api"
-        )
-        return response
+        beneficiary = self.get_object()
+        audit_read(request.user, beneficiary, channel="api")
+        return Response(self.get_serializer(beneficiary).data)
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_file(
+        serializer.instance = actions.create_file(
             self.request.user, serializer.validated_data, channel="api"
         )
 
     def perform_update(self, serializer):
-        serializer.instance, _changes = services.correct_file(
+        serializer.instance, _changes = actions.correct_file(
             self.request.user, serializer.instance.pk, serializer.validated_data, channel="api"
         )
 

@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from core.publics import Public
+from core.widgets import DateInput
 from partners.choices import FrenchLevel
 from partners.models import Resource
 
 from . import validation
-from .countries import nationality_choices
 from .models import (
     Beneficiary,
     Interview,
@@ -18,8 +19,6 @@ from .models import (
     Qualification,
     SpeDecision,
 )
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 BENEFICIARY_FIELDS = [
     "ofii_number",
@@ -56,7 +55,7 @@ class BeneficiaryForm(DsfrBaseForm, forms.ModelForm):
     )
     nationality = forms.ChoiceField(
         label=_("Nationalité"),
-        choices=lambda: [("", "---------")] + nationality_choices(),
+        choices=lambda: [("", "---------")] + validation.nationality_choices(),
         help_text=_(
             "Les ressortissants de l'Union européenne, de l'EEE et de la Suisse ne relèvent pas "
             "de l'accord."
@@ -67,9 +66,9 @@ class BeneficiaryForm(DsfrBaseForm, forms.ModelForm):
         model = Beneficiary
         fields = BENEFICIARY_FIELDS
         widgets = {
-            "birth_date": DATE_WIDGET,
-            "first_permit_date": DATE_WIDGET,
-            "cir_signed_on": DATE_WIDGET,
+            "birth_date": DateInput(),
+            "first_permit_date": DateInput(),
+            "cir_signed_on": DateInput(),
             "professional_experience": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -149,7 +148,7 @@ class InterviewForm(DsfrBaseForm, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "held_on": DATE_WIDGET,
+            "held_on": DateInput(),
             "family_situation": forms.Textarea(attrs={"rows": 2}),
             "social_situation": forms.Textarea(attrs={"rows": 2}),
             "professional_situation": forms.Textarea(attrs={"rows": 2}),
@@ -195,7 +194,7 @@ class QualificationForm(DsfrBaseForm, forms.ModelForm):
     country = forms.ChoiceField(
         label=_("Pays"),
         required=False,
-        choices=lambda: [("", "---------")] + nationality_choices(),
+        choices=lambda: [("", "---------")] + validation.nationality_choices(),
     )
 
     class Meta:
@@ -210,7 +209,7 @@ class QualificationForm(DsfrBaseForm, forms.ModelForm):
             "result",
             "result_on",
         ]
-        widgets = {"requested_on": DATE_WIDGET, "result_on": DATE_WIDGET}
+        widgets = {"requested_on": DateInput(), "result_on": DateInput()}
 
     def clean(self):
         data = super().clean()
@@ -228,35 +227,6 @@ class QualificationForm(DsfrBaseForm, forms.ModelForm):
 
 
 # --- The list's filters ---------------------------------------------------------------------
-
-
-class Public:
-    WOMEN = "women"
-    UNDER_26 = "under_26"
-    BPI = "bpi"
-    RQTH = "rqth"
-    GRADUATES = "graduates"
-
-    choices = [
-        (WOMEN, _("Femmes")),
-        (UNDER_26, _("Moins de 26 ans")),
-        (BPI, _("BPI (protection internationale)")),
-        (RQTH, _("RQTH")),
-        (GRADUATES, _("Diplômés du supérieur")),
-    ]
-
-
-SORTS = {
-    "nom": ("last_name", "first_name", "pk"),
-    "-nom": ("-last_name", "-first_name", "-pk"),
-    "cir": ("cir_signed_on", "pk"),
-    "-cir": ("-cir_signed_on", "-pk"),
-    "naissance": ("birth_date", "pk"),
-    "-naissance": ("-birth_date", "-pk"),
-    "numero": ("ofii_number",),
-    "-numero": ("-ofii_number",),
-    "-cree": ("-created_at", "-pk"),
-}
 
 
 class BeneficiaryFilterForm(DsfrBaseForm):

@@ -6,13 +6,13 @@ Format (README, "Import CSV des bénéficiaires"): UTF-8 (or Windows-1252), sepa
 """
 
 import csv
-import io
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.csv_reader import decode, dict_reader
 from partners import audit
 from partners.choices import FrenchLevel
 
@@ -46,15 +46,6 @@ FALSE = {"non", "n", "0", "false", "faux", "no", ""}
 PROGRESS_EVERY = 1000
 BATCH_SIZE = 1000
 MAX_REPORTED_ERRORS = 5000
-
-
-def decode(raw):
-    if isinstance(raw, str):
-        return raw
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
 
 
 def parse_date(text):
@@ -155,12 +146,8 @@ def parse_line(row):
 def check(text, on_progress=None):
     """Parses and checks every line. Returns ``(files, errors, total)``: the values of every line,
     and ``[{"line", "message"}]`` for every faulty one (duplicates included)."""
-    reader_text = decode(text)
-    first_line = reader_text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(reader_text), delimiter=delimiter)
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    reader = dict_reader(decode(text))
+    header = reader.fieldnames
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         return [], [{"line": 1, "message": _("Colonnes manquantes : ") + ", ".join(missing)}], 0

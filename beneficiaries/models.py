@@ -1,7 +1,6 @@
 """The CIR signatory's file and path: beneficiary, interviews, qualifications."""
 
 import unicodedata
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -9,10 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
+from core.dates import age_on, years_after
+from core.publics import BPI_PERMIT_KINDS, UNDER_AGE
 from partners.choices import FrenchLevel
 from partners.models import Organisation
-from partners.roles import Role, role_of
+from partners.roles import Cap, Role, has_capability, role_of
 
 
 class PermitKind(models.TextChoices):
@@ -25,10 +27,8 @@ class PermitKind(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-# Beneficiaries of international protection.
-BPI_PERMIT_KINDS = (PermitKind.REFUGEE, PermitKind.SUBSIDIARY_PROTECTION, PermitKind.STATELESS)
+# The agreement's public: a first permit less than five years old.
 ELIGIBILITY_YEARS = 5
-UNDER_AGE = 26
 
 
 class Sex(models.TextChoices):
@@ -48,6 +48,19 @@ class JobSeekerStatus(models.TextChoices):
     REGISTERED = "registered", _("Inscrit à France Travail")
     NOT_REGISTERED = "not_registered", _("Non inscrit")
     UNKNOWN = "unknown", _("Inconnu")
+
+
+# Codes django-countries lacks: Kosovo (user-assigned XK) and a stateless person or an
+# undetermined nationality (XX).
+EXTRA_COUNTRIES = {"XK": _("Kosovo"), "XX": _("Apatride ou nationalité indéterminée")}
+
+
+def country_name(code):
+    """The French name of an ISO 3166-1 alpha-2 code (the code itself when unknown)."""
+    code = (code or "").upper()
+    if code in EXTRA_COUNTRIES:
+        return str(EXTRA_COUNTRIES[code])
+    return str(countries.name(code)) or code
 
 
 def normalise(text):
@@ -167,8 +180,7 @@ class Beneficiary(models.Model):
 
     # Derived facts: computed, never stored.
     def age_on(self, day):
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.birth_date, day)
 
     @property
     def age(self):
@@ -180,8 +192,6 @@ class Beneficiary(models.Model):
 
     @property
     def nationality_label(self):
-        from .countries import country_name
-
         return country_name(self.nationality)
 
     @property
@@ -190,11 +200,30 @@ class Beneficiary(models.Model):
 
     @cached_property
     def eligible_until(self):
-        start = self.first_permit_date
-        try:
-            return start.replace(year=start.year + ELIGIBILITY_YEARS)
-        except ValueError:  # 29 February
-            return date(start.year + ELIGIBILITY_YEARS, 3, 1)
+        return years_after(self.first_permit_date, ELIGIBILITY_YEARS)
+
+
+class OfFileQuerySet(models.QuerySet):
+    """Records about a person's file (interviews, qualifications): seen with the file."""
+
+    def visible_to(self, user):
+        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user))
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The history of corrections: those who may edit the file (OFII), on the files they see."""
+        if not has_capability(user, Cap.BENEFICIARY_EDIT):
+            return self.none()
+        return self.filter(beneficiary__in=Beneficiary.objects.visible_to(user))
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import (its file holds personal data): its organisation's members who may edit."""
+        if not has_capability(user, Cap.BENEFICIARY_EDIT):
+            return self.none()
+        return self.filter(organisation_id=user.active_membership.organisation_id)
 
 
 class InterviewKind(models.TextChoices):
@@ -248,6 +277,8 @@ class Interview(models.Model):
     notes = models.TextField(_("observations"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = OfFileQuerySet.as_manager()
+
     class Meta:
         ordering = ["-held_on", "-created_at"]
         verbose_name = _("entretien")
@@ -296,6 +327,8 @@ class Qualification(models.Model):
     result_on = models.DateField(_("résultat le"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = OfFileQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("qualification")
@@ -305,8 +338,6 @@ class Qualification(models.Model):
 
     @property
     def country_label(self):
-        from .countries import country_name
-
         return country_name(self.country)
 
 
@@ -342,6 +373,8 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -384,6 +417,8 @@ class Correction(models.Model):
     channel = models.CharField(max_length=10, default="web")
     # {"field": {"old": "…", "new": "…"}}
     changes = models.JSONField(default=dict)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

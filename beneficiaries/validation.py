@@ -7,14 +7,22 @@ file was opened, and a sequence of 5 or 6 digits. Example: ``75-2025-01234``.
 """
 
 import re
-from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
-from .countries import COUNTRY_NAMES
-from .models import ELIGIBILITY_YEARS, Beneficiary, name_key
+from core.dates import years_before
+
+from .models import (
+    ELIGIBILITY_YEARS,
+    EXTRA_COUNTRIES,
+    Beneficiary,
+    country_name,
+    name_key,
+    normalise,
+)
 
 OFII_NUMBER_RE = re.compile(r"^(\d{2}|2[AB]|\d{3})-(19|20)\d{2}-\d{5,6}$")
 
@@ -27,19 +35,30 @@ EEA_CODES = frozenset({"IS", "LI", "NO"})
 SWISS_CODES = frozenset({"CH"})
 EU_EEA_CH_CODES = EU_CODES | EEA_CODES | SWISS_CODES | {"EL"}  # "EL": the EU's code for Greece
 
-# ISO 3166-1 alpha-2 codes of sovereign states, plus Kosovo (XK), Western Sahara (EH), Hong Kong
-# (HK), Macao (MO) and XX for a stateless person or an undetermined nationality.
-COUNTRY_CODES = frozenset(COUNTRY_NAMES)
+# Dependent territories of django-countries' list: their people hold the nationality of the
+# sovereign state (French overseas territories, Åland, Faroe Islands, Greenland, Guam…), so
+# they are not a nationality of their own.
+TERRITORY_CODES = frozenset(
+    "AI AQ AS AW AX BL BM BQ BV CC CK CW CX FK FO GF GG GI GL GP GS GU HM IM IO JE KY MF MP MQ "
+    "MS NC NF NU PF PM PN PR RE SH SJ SX TC TF TK UM VG VI WF YT".split()
+)
+# ISO 3166-1 alpha-2 codes of nationalities (django-countries, less the dependent territories;
+# Western Sahara, Hong Kong, Macao, Palestine and Taiwan stay), plus Kosovo (XK) and XX for a
+# stateless person or an undetermined nationality.
+COUNTRY_CODES = frozenset(code for code, _name in countries) - TERRITORY_CODES | frozenset(
+    EXTRA_COUNTRIES
+)
 
 # The fields ``file_errors`` looks at.
 CHECKED_FIELDS = ("ofii_number", "nationality", "birth_date", "first_permit_date", "cir_signed_on")
 
 
-def years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return date(day.year - years, 2, 28)
+def nationality_choices():
+    """(code, "Nom (code)") sorted by French name, for the select of the page form."""
+    return sorted(
+        ((code, f"{country_name(code)} ({code})") for code in COUNTRY_CODES),
+        key=lambda choice: normalise(choice[1]),
+    )
 
 
 def nationality_error(code):

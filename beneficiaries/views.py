@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,14 +12,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from dsfr.forms import DsfrBaseForm
 
+from core.csv_reader import decode
 from partners import audit
-from partners.access import capability_required
+from partners.access import audit_read, capability_required, list_records, open_record
 from partners.roles import Cap, has_capability
 
-from . import exports, rights, services, validation
+from . import actions, exports, queries, rights, validation
 from .forms import BeneficiaryFilterForm, BeneficiaryForm, InterviewForm, QualificationForm
-from .models import Beneficiary, ImportJob, SpeDecision
-from .tasks import run_import
+from .models import (
+    Beneficiary,
+    Correction,
+    ImportJob,
+    Interview,
+    Qualification,
+    SpeDecision,
+)
 from .timeline import timeline
 
 PAGE_SIZE = 50
@@ -31,7 +38,8 @@ KIND_LABELS = {
     "referral_event": gettext_lazy("Orientation"),
     "follow_up": gettext_lazy("Suivi"),
 }
-OBJECT_TYPE = services.OBJECT_TYPE
+OBJECT_TYPE = actions.OBJECT_TYPE
+IMPORT_OBJECT_TYPE = "beneficiary_import"
 
 
 def visible_files(user):
@@ -43,18 +51,16 @@ def filtered_files(request):
     form = BeneficiaryFilterForm(request.GET or None)
     qs = Beneficiary.objects.visible_to(request.user)
     if form.is_bound and not form.is_valid():
-        return form, services.with_last_decision(qs.none())
+        return form, queries.with_last_decision(qs.none())
     filters = form.cleaned_data if form.is_bound else {}
-    return form, services.filter_files(qs, filters)
+    return form, queries.filter_files(qs, filters)
 
 
 @capability_required(Cap.BENEFICIARY_EDIT)
 def beneficiary_list(request):
     form, files = filtered_files(request)
     page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record_many(
-        request.user, audit.Action.LIST, OBJECT_TYPE, [file.pk for file in page.object_list]
-    )
+    list_records(request.user, page.object_list, object_type=OBJECT_TYPE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -74,12 +80,11 @@ def beneficiary_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form, files = filtered_files(request)
-    files = list(files)
-    audit.record_many(
+    files = list_records(
         request.user,
-        audit.Action.EXPORT,
-        OBJECT_TYPE,
-        [file.pk for file in files],
+        files,
+        object_type=OBJECT_TYPE,
+        action=audit.Action.EXPORT,
         detail=f"list:{fmt}",
     )
     if fmt == "csv":
@@ -102,7 +107,7 @@ def beneficiary_create(request):
             for name, value in form.cleaned_data.items()
             if name in form._meta.fields and name in form.cleaned_data
         }
-        beneficiary = services.create_file(request.user, values)
+        beneficiary = actions.create_file(request.user, values)
         messages.success(request, _("Dossier créé."))
         return redirect("beneficiaries:detail", pk=beneficiary.pk)
     return render(
@@ -113,7 +118,8 @@ def beneficiary_create(request):
 
 
 def visible_duplicates(user, form):
-    """The existing files the warning shows: those the person may open, and a count of others."""
+    """The existing files the warning shows: those the person may open (their names are shown,
+    so they are audited), and a count of the others."""
     found = getattr(form, "duplicates", [])
     if not found:
         return {"visible": [], "hidden": 0}
@@ -122,19 +128,30 @@ def visible_duplicates(user, form):
         .filter(pk__in=[d.pk for d in found])
         .values_list("pk", flat=True)
     )
-    return {
-        "visible": [d for d in found if d.pk in visible_ids],
-        "hidden": len([d for d in found if d.pk not in visible_ids]),
-    }
+    visible = list_records(
+        user,
+        [d for d in found if d.pk in visible_ids],
+        object_type=OBJECT_TYPE,
+        detail="duplicates",
+    )
+    return {"visible": visible, "hidden": len(found) - len(visible)}
 
 
 @capability_required(Cap.BENEFICIARY_VIEW)
 def beneficiary_detail(request, pk):
-    beneficiary = get_object_or_404(
-        visible_files(request.user).prefetch_related("interviews__resources", "qualifications"),
+    beneficiary = open_record(
+        request.user,
+        Beneficiary,
+        prepare=lambda qs: qs.select_related("ofii_organisation").prefetch_related(
+            Prefetch(
+                "interviews",
+                queryset=Interview.objects.visible_to(request.user).prefetch_related("resources"),
+            ),
+            Prefetch("qualifications", queryset=Qualification.objects.visible_to(request.user)),
+        ),
+        object_type=OBJECT_TYPE,
         pk=pk,
     )
-    audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, beneficiary.pk)
     can_edit = has_capability(request.user, Cap.BENEFICIARY_EDIT)
     context = {
         "beneficiary": beneficiary,
@@ -144,9 +161,11 @@ def beneficiary_detail(request, pk):
             (entry, KIND_LABELS.get(entry.kind, entry.kind))
             for entry in timeline(beneficiary, request.user)
         ],
-        "interviews": beneficiary.interviews.all(),
+        "interviews": beneficiary.interviews.all(),  # prefetched through their scope
         "qualifications": beneficiary.qualifications.all(),
-        "corrections": beneficiary.corrections.select_related("author")[:20] if can_edit else [],
+        "corrections": Correction.objects.visible_to(request.user)
+        .filter(beneficiary=beneficiary)
+        .select_related("author")[:20],
     }
     return render(request, "beneficiaries/detail.html", context)
 
@@ -159,7 +178,7 @@ def beneficiary_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form._meta.fields}
         # The form wrote the new values onto the instance: compare with the stored row.
-        _file, changes = services.correct_file(request.user, pk, values)
+        _file, changes = actions.correct_file(request.user, pk, values)
         if changes:
             messages.success(
                 request, _("Dossier corrigé ; l'historique garde les valeurs précédentes.")
@@ -167,8 +186,8 @@ def beneficiary_edit(request, pk):
         else:
             messages.info(request, _("Aucune modification."))
         return redirect("beneficiaries:detail", pk=pk)
-    if request.method == "GET":
-        audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, beneficiary.pk, detail="edit")
+    # The form shows the file (again, with errors, after a POST): one read audit row.
+    audit_read(request.user, beneficiary, object_type=OBJECT_TYPE, detail="edit")
     return render(
         request,
         "beneficiaries/form.html",
@@ -191,7 +210,7 @@ def interview_create(request, pk):
         initial={"kind": request.GET.get("type", "personalised")},
     )
     if request.method == "POST" and form.is_valid():
-        interview = services.record_interview(request.user, beneficiary, form)
+        interview = actions.record_interview(request.user, beneficiary, form)
         if interview.spe_decision == "oriented":
             messages.success(
                 request,
@@ -200,7 +219,7 @@ def interview_create(request, pk):
         else:
             messages.success(request, _("Entretien enregistré."))
         return redirect("beneficiaries:detail", pk=pk)
-    audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, pk, detail="interview_form")
+    audit_read(request.user, beneficiary, object_type=OBJECT_TYPE, detail="interview_form")
     return render(
         request, "beneficiaries/interview_form.html", {"form": form, "beneficiary": beneficiary}
     )
@@ -212,10 +231,10 @@ def qualification_create(request, pk):
     beneficiary = get_object_or_404(visible_files(request.user), pk=pk)
     form = QualificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.record_qualification(request.user, beneficiary, form)
+        actions.record_qualification(request.user, beneficiary, form)
         messages.success(request, _("Qualification enregistrée."))
         return redirect("beneficiaries:detail", pk=pk)
-    audit.record(request.user, audit.Action.VIEW, OBJECT_TYPE, pk, detail="qualification_form")
+    audit_read(request.user, beneficiary, object_type=OBJECT_TYPE, detail="qualification_form")
     return render(
         request,
         "beneficiaries/qualification_form.html",
@@ -230,8 +249,12 @@ def qualification_create(request, pk):
 def beneficiary_rights(request, pk, fmt="html"):
     beneficiary = get_object_or_404(visible_files(request.user), pk=pk)
     data = rights.person_data(beneficiary, request.user)
-    audit.record(
-        request.user, audit.Action.EXPORT, OBJECT_TYPE, beneficiary.pk, detail=f"rgpd:{fmt}"
+    list_records(
+        request.user,
+        [beneficiary],
+        object_type=OBJECT_TYPE,
+        action=audit.Action.EXPORT,
+        detail=f"rgpd:{fmt}",
     )
     if fmt == "json":
         response = HttpResponse(
@@ -275,8 +298,6 @@ class ImportForm(DsfrBaseForm):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("Fichier trop volumineux (20 Mo au plus)."))
-        from .importer import decode
-
         return upload.name, decode(upload.read())
 
 
@@ -286,26 +307,20 @@ def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         name, text = form.cleaned_data["file"]
-        with transaction.atomic():
-            job = ImportJob.objects.create(
-                organisation=request.user.active_membership.organisation,
-                created_by=request.user,
-                file_name=name[:255],
-                content=text,
-            )
-            run_import.delay_on_commit(job.pk)
+        job = actions.start_import(request.user, name, text)
         return redirect("beneficiaries:import_detail", pk=job.pk)
-    jobs = ImportJob.objects.filter(
-        organisation=request.user.active_membership.organisation
-    ).select_related("created_by")[:10]
+    jobs = list_records(
+        request.user,
+        ImportJob.objects.visible_to(request.user).select_related("created_by")[:10],
+        object_type=IMPORT_OBJECT_TYPE,
+    )
     return render(request, "beneficiaries/import.html", {"form": form, "jobs": jobs})
 
 
 @capability_required(Cap.BENEFICIARY_EDIT)
 def import_detail(request, pk):
-    job = get_object_or_404(
-        ImportJob.objects.filter(organisation=request.user.active_membership.organisation), pk=pk
-    )
+    # Its errors quote the file's lines (names): opened through the door.
+    job = open_record(request.user, ImportJob, object_type=IMPORT_OBJECT_TYPE, pk=pk)
     return render(request, "beneficiaries/import_detail.html", {"job": job})
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "django_countries",  # French country names (beneficiaries: nationalities)
     "axes",
     "django_guid",
     "partners",

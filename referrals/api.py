@@ -1,23 +1,21 @@
 """Referrals in the API v1 (DESIGN.md §5, exchange format): the same scope and the same state
-functions as the pages. A transition not allowed answers 409, bad input 400 with field errors,
-anything out of scope 404."""
+functions as the pages. A transition not allowed or an open referral already there answers 409,
+bad input 400 with field errors, anything out of scope (or a role that may not) 404."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from beneficiaries.models import Beneficiary
-from partners import audit
-from partners.access import HasCapability
+from partners.access import HasCapability, audit_read, list_records
 from partners.models import Organisation
 from partners.roles import Cap, has_capability
 
-from . import states
+from . import actions, states
 from .models import Outcome, Referral, ReferralEvent, RefusalReason
 
 
@@ -28,8 +26,18 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class ScopedBeneficiaryField(serializers.PrimaryKeyRelatedField):
+    """A person out of the caller's scope answers 404, as a missing one: nothing leaks."""
+
     def get_queryset(self):
         return Beneficiary.objects.visible_to(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if "does_not_exist" in error.get_codes():
+                raise NotFound
+            raise
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -81,7 +89,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "redirected_to",
         ]
         extra_kwargs = {"service_offer": {"required": False, "allow_null": True}}
-        # The one-open-referral rule is checked by ``states.send`` (a field error on
+        # The one-open-referral rule is checked by ``actions.send`` (a field error on
         # ``to_organisation``), not by DRF's generic unique-together message.
         validators = []
 
@@ -115,6 +123,11 @@ class CloseSerializer(serializers.Serializer):
 
 
 def _conflict(error):
+    if isinstance(error, actions.AlreadyOpen):
+        return Response(
+            {"detail": " ".join(error.messages), **error.message_dict},
+            status=status.HTTP_409_CONFLICT,
+        )
     return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
 
 
@@ -136,7 +149,12 @@ class ReferralViewSet(
         return (
             Referral.objects.visible_to(self.request.user)
             .prefetch_related(
-                Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "pk"))
+                Prefetch(
+                    "events",
+                    queryset=ReferralEvent.objects.visible_to(self.request.user).order_by(
+                        "at", "pk"
+                    ),
+                )
             )
             .order_by("-sent_at", "-pk")
         )
@@ -144,24 +162,25 @@ class ReferralViewSet(
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         results = response.data.get("results", [])
-        audit.record_many(
-            request.user, audit.Action.LIST, "referral", [r["id"] for r in results], channel="api"
+        list_records(
+            request.user, [r["id"] for r in results], object_type="referral", channel="api"
         )
         return response
 
     def retrieve(self, request, *args, **kwargs):
         referral = self.get_object()
-        audit.record(request.user, audit.Action.VIEW, "referral", referral.pk, channel="api")
+        audit_read(request.user, referral, channel="api")
         return Response(self.get_serializer(referral).data)
 
     def create(self, request, *args, **kwargs):
         if not has_capability(request.user, Cap.REFERRAL_SEND):
-            raise PermissionDenied(_("Seule l'OFII peut orienter une personne."))
+            # What a role may not do answers 404, like the pages and every other endpoint.
+            raise NotFound
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            referral = states.send(
+            referral = actions.send(
                 request.user,
                 beneficiary=data["beneficiary"],
                 to_organisation=data["to_organisation"],
@@ -170,7 +189,7 @@ class ReferralViewSet(
                 service_offer=data.get("service_offer"),
                 channel="api",
             )
-        except states.TransitionNotAllowed as error:
+        except (states.TransitionNotAllowed, actions.AlreadyOpen) as error:
             return _conflict(error)
         except DjangoValidationError as error:
             return _invalid(error)
@@ -185,8 +204,8 @@ class ReferralViewSet(
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         try:
-            getattr(states, name)(request.user, referral, channel="api", **data)
-        except states.TransitionNotAllowed as error:
+            getattr(actions, name)(request.user, referral, channel="api", **data)
+        except (states.TransitionNotAllowed, actions.AlreadyOpen) as error:
             return _conflict(error)
         except DjangoValidationError as error:
             return _invalid(error)

@@ -6,10 +6,14 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Orientations"
 
     def ready(self):
-        from beneficiaries import retention, timeline
+        from beneficiaries import actions, queries, timeline
 
-        from . import retention as referral_retention
+        from . import retention
+        from .models import Referral
         from .timeline import source
 
         timeline.register(source)
-        retention.register(referral_retention.erase)
+        actions.register_eraser(retention.erase)
+        queries.register_open_referral_files(
+            lambda: Referral.objects.open().values("beneficiary_id")
+        )

@@ -2,21 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from core.publics import Public
+from core.widgets import DateInput, DateTimeInput
+
 from .models import FollowUp, NotificationKind, Outcome, RefusalReason, Status
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def add_errors(form, error):
@@ -165,23 +154,6 @@ class FollowUpForm(DsfrBaseForm, forms.ModelForm):
         fields = ["kind", "accompaniment", "happened_on", "comment"]
         widgets = {"happened_on": DateInput(), "comment": forms.Textarea(attrs={"rows": 2})}
 
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == FollowUp.Kind.ACCOMPANIMENT and not data.get("accompaniment"):
-            self.add_error("accompaniment", _("Précisez le type d'accompagnement."))
-        if data.get("kind") != FollowUp.Kind.ACCOMPANIMENT:
-            data["accompaniment"] = ""
-        return data
-
-
-PUBLICS = [
-    ("women", _("Femmes")),
-    ("under_26", _("Moins de 26 ans")),
-    ("bpi", _("BPI (protection internationale)")),
-    ("rqth", _("RQTH")),
-    ("graduates", _("Diplômés du supérieur")),
-]
-
 
 class InboxFilterForm(DsfrBaseForm):
     q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
@@ -193,7 +165,7 @@ class InboxFilterForm(DsfrBaseForm):
     public = forms.MultipleChoiceField(
         label=_("Publics spécifiques"),
         required=False,
-        choices=PUBLICS,
+        choices=Public.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     sent_after = forms.DateField(label=_("Envoyée depuis le"), required=False, widget=DateInput())

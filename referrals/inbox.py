@@ -5,26 +5,10 @@ from datetime import timedelta
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from beneficiaries.models import BPI_PERMIT_KINDS, UNDER_AGE, normalise
+from beneficiaries.models import normalise
+from core.publics import public_q
 
 from .models import Status
-
-
-def under_26_birth_date_floor(today):
-    """People born after this day are under 26 today."""
-    try:
-        return today.replace(year=today.year - UNDER_AGE)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - UNDER_AGE, day=28)
-
-
-PUBLIC_FILTERS = {
-    "women": lambda today: Q(beneficiary__sex="F"),
-    "under_26": lambda today: Q(beneficiary__birth_date__gt=under_26_birth_date_floor(today)),
-    "bpi": lambda today: Q(beneficiary__permit_kind__in=BPI_PERMIT_KINDS),
-    "rqth": lambda today: Q(beneficiary__rqth=True),
-    "graduates": lambda today: Q(beneficiary__higher_education=True),
-}
 
 
 def apply_filters(qs, data, now=None):
@@ -45,7 +29,7 @@ def apply_filters(qs, data, now=None):
     elif assigned:
         qs = qs.filter(assigned_to_id=assigned)
     for public in data.get("public") or ():
-        qs = qs.filter(PUBLIC_FILTERS[public](today))
+        qs = qs.filter(public_q(public, today, prefix="beneficiary__"))
     if data.get("sent_after"):
         qs = qs.filter(sent_at__date__gte=data["sent_after"])
     if data.get("sent_before"):

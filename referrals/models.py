@@ -1,7 +1,7 @@
 """The orientation from OFII to a partner, its immutable event log, and the follow-ups.
 
-Statuses change only through ``referrals.states`` (one function per transition); nothing else
-saves a status.
+Statuses change only through ``referrals.actions`` (one function per transition, checked
+against the rules of ``referrals.states``); nothing else saves a status.
 """
 
 from django.conf import settings
@@ -26,6 +26,10 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.IN_PROGRESS)
+# Accepted once: the partner follows the person (follow-ups may be added).
+FOLLOW_UP_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.CLOSED)
+# Turned down by the partner: the sender has to orient the person again.
+NOT_TAKEN_STATUSES = (Status.REFUSED, Status.REDIRECTED)
 ANSWERED_STATUSES = (
     Status.ACCEPTED,
     Status.REFUSED,
@@ -172,6 +176,13 @@ class Referral(models.Model):
         return self.status == Status.PENDING and self.answer_due_at < timezone.now()
 
 
+class OfReferralQuerySet(models.QuerySet):
+    """Records about a referral (its events, its follow-ups): seen with the referral."""
+
+    def visible_to(self, user):
+        return self.filter(referral__in=Referral.objects.visible_to(user))
+
+
 class ReferralEvent(models.Model):
     """The immutable log of every transition."""
 
@@ -186,6 +197,8 @@ class ReferralEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)
+
+    objects = OfReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]
@@ -226,6 +239,8 @@ class FollowUp(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = OfReferralQuerySet.as_manager()
+
     class Meta:
         ordering = ["happened_on", "pk"]
         verbose_name = _("suivi")
@@ -241,6 +256,14 @@ class NotificationKind(models.TextChoices):
     REDIRECTED = "redirected", _("Réorientation d'une orientation que j'ai envoyée")
 
 
+class NotificationOptOutQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person's notification choices: their own only."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
 class NotificationOptOut(models.Model):
     """A kind of e-mail a person chose not to receive (every kind is sent by default)."""
 
@@ -248,6 +271,8 @@ class NotificationOptOut(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"
     )
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+
+    objects = NotificationOptOutQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("désabonnement de notification")

@@ -5,9 +5,16 @@ other receiving partners of the department with an active offer whose public fit
 (``ServiceOffer.objects.fitting``, the partners directory rule), then the remaining ones.
 """
 
-from partners.models import OrganisationKind, ServiceOffer
+from partners.models import Organisation, OrganisationKind, ServiceOffer
 
-from .states import receiving_partners
+
+def receiving_partners(department_id, exclude=()):
+    """Organisations of a department that may receive a referral."""
+    return (
+        Organisation.objects.filter(department_id=department_id, receives_referrals=True)
+        .exclude(pk__in=[pk for pk in exclude if pk])
+        .order_by("name")
+    )
 
 
 def first_kind(beneficiary):

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary
 from partners import audit
-from partners.access import capability_required
+from partners.access import audit_read, capability_required, list_records, open_record
 from partners.models import User
 from partners.roles import Cap, has_capability
 
-from . import exports, states
+from . import actions, exports, states
 from .forms import (
     ACTION_FORMS,
     FollowUpForm,
@@ -24,8 +24,15 @@ from .forms import (
     add_errors,
 )
 from .inbox import apply_filters, counts, for_list, overdue_first
-from .models import NotificationKind, NotificationOptOut, Referral, Status
-from .recommendation import recommend
+from .models import (
+    FollowUp,
+    NotificationKind,
+    NotificationOptOut,
+    Referral,
+    ReferralEvent,
+    Status,
+)
+from .recommendation import receiving_partners, recommend
 
 PAGE_SIZE = 50
 
@@ -58,7 +65,7 @@ def _filtered(request):
 def inbox(request):
     qs, form, counsellors = _filtered(request)
     page = Paginator(for_list(overdue_first(qs)), PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record_many(request.user, audit.Action.LIST, "referral", [r.pk for r in page.object_list])
+    list_records(request.user, page.object_list, object_type="referral")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -84,7 +91,7 @@ def bulk(request):
         done, skipped = 0, 0
         for referral in scoped.filter(status=Status.PENDING).only("pk"):
             try:
-                states.accept(request.user, referral)
+                actions.accept(request.user, referral)
                 done += 1
             except states.TransitionNotAllowed:
                 skipped += 1
@@ -101,7 +108,7 @@ def bulk(request):
         if request.POST.get("assigned_to"):
             counsellor = User.objects.filter(pk=request.POST["assigned_to"]).first()
         try:
-            n = states.assign(request.user, list(scoped.values_list("pk", flat=True)), counsellor)
+            n = actions.assign(request.user, list(scoped.values_list("pk", flat=True)), counsellor)
             messages.success(request, _("%(n)s orientation(s) attribuée(s).") % {"n": n})
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -118,9 +125,12 @@ def export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     qs, form, _counsellors = _filtered(request)
-    referrals = list(for_list(overdue_first(qs))[:10000])
-    audit.record_many(
-        request.user, audit.Action.EXPORT, "referral", [r.pk for r in referrals], detail=fmt
+    referrals = list_records(
+        request.user,
+        for_list(overdue_first(qs))[:10000],
+        object_type="referral",
+        action=audit.Action.EXPORT,
+        detail=fmt,
     )
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
@@ -143,17 +153,17 @@ def _detail_context(request, referral, forms=None):
         if form is None:
             form = _action_form(action, referral, prefix=action)
         action_forms.append((action, states.TRANSITIONS[action].label, form))
-    may_follow_up = states.may(request.user, "start", referral) and referral.status in (
-        Status.ACCEPTED,
-        Status.IN_PROGRESS,
-        Status.CLOSED,
-    )
+    may_follow_up = states.may_follow_up(request.user, referral)
     return {
         "referral": referral,
         "beneficiary": referral.beneficiary,
         "action_forms": action_forms,
-        "events": referral.events.select_related("actor", "organisation"),
-        "follow_ups": referral.follow_ups.select_related("author", "organisation"),
+        "events": ReferralEvent.objects.visible_to(request.user)
+        .filter(referral=referral)
+        .select_related("actor", "organisation"),
+        "follow_ups": FollowUp.objects.visible_to(request.user)
+        .filter(referral=referral)
+        .select_related("author", "organisation"),
         "follow_up_form": (forms.get("follow_up") or FollowUpForm(prefix="follow_up"))
         if may_follow_up
         else None,
@@ -164,7 +174,7 @@ def _detail_context(request, referral, forms=None):
 def _action_form(action, referral, data=None, prefix=None):
     form_class = ACTION_FORMS[action]
     if action == "redirect":
-        partners = states.receiving_partners(
+        partners = receiving_partners(
             referral.to_organisation.department_id,
             exclude=[referral.to_organisation_id, referral.from_organisation_id],
         )
@@ -172,26 +182,32 @@ def _action_form(action, referral, data=None, prefix=None):
     return form_class(data, prefix=prefix)
 
 
-def _get(request, pk):
-    return get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related(
-            "beneficiary",
-            "from_organisation",
-            "to_organisation__department",
-            "sender",
-            "assigned_to",
-            "service_offer",
-            "redirected_to__to_organisation",
-            "redirected_from__to_organisation",
-        ),
-        pk=pk,
+def _with_page_relations(qs):
+    return qs.select_related(
+        "beneficiary",
+        "from_organisation",
+        "to_organisation__department",
+        "sender",
+        "assigned_to",
+        "service_offer",
+        "redirected_to__to_organisation",
+        "redirected_from__to_organisation",
     )
+
+
+def _get(request, pk):
+    """The referral a POST acts on (in scope, 404 otherwise); the page it re-shows is opened."""
+    return get_object_or_404(_with_page_relations(Referral.objects.visible_to(request.user)), pk=pk)
+
+
+def _open(request, pk):
+    """The referral a page shows, through the door (scope, 404, read audit)."""
+    return open_record(request.user, Referral, prepare=_with_page_relations, pk=pk)
 
 
 @capability_required(Cap.REFERRAL_VIEW)
 def detail(request, pk):
-    referral = _get(request, pk)
-    audit.record(request.user, audit.Action.VIEW, "referral", referral.pk)
+    referral = _open(request, pk)
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
@@ -207,7 +223,7 @@ def act(request, pk, action):
         if action == "redirect":
             data["to_organisation"] = form.partners[data["to_organisation"]]
         try:
-            result = getattr(states, action)(request.user, referral, **data)
+            result = getattr(actions, action)(request.user, referral, **data)
         except states.TransitionNotAllowed as error:
             messages.error(request, error.message)
             return redirect("referrals:detail", pk=referral.pk)
@@ -219,8 +235,7 @@ def act(request, pk, action):
                 return redirect("referrals:detail", pk=referral.pk)
             return redirect("referrals:detail", pk=result.pk)
     messages.error(request, _("Le formulaire contient des erreurs : corrigez-les ci-dessous."))
-    referral.refresh_from_db()
-    context = _detail_context(request, _get(request, pk), forms={action: form})
+    context = _detail_context(request, _open(request, pk), forms={action: form})
     return render(request, "referrals/detail.html", context, status=400)
 
 
@@ -238,35 +253,45 @@ SUCCESS = {
 @capability_required(Cap.REFERRAL_ANSWER)
 def add_follow_up(request, pk):
     referral = _get(request, pk)
-    context = _detail_context(request, referral)
-    if context["follow_up_form"] is None:
+    if not states.may_follow_up(request.user, referral):
         messages.error(request, _("Un suivi s'ajoute à une orientation acceptée."))
         return redirect("referrals:detail", pk=referral.pk)
     form = FollowUpForm(request.POST, prefix="follow_up")
     if form.is_valid():
-        follow_up = form.save(commit=False)
-        follow_up.referral = referral
-        follow_up.author = request.user
-        follow_up.organisation = request.user.active_membership.organisation
-        follow_up.save()
-        Beneficiary.objects.filter(pk=referral.beneficiary_id).update(
-            last_activity_at=timezone.now()
-        )
-        audit.record(request.user, audit.Action.UPDATE, "referral", referral.pk, detail="follow_up")
-        messages.success(request, _("Suivi enregistré."))
-        return redirect("referrals:detail", pk=referral.pk)
-    context = _detail_context(request, referral, forms={"follow_up": form})
+        try:
+            actions.add_follow_up(request.user, referral, **form.cleaned_data)
+        except states.TransitionNotAllowed as error:
+            messages.error(request, error.message)
+            return redirect("referrals:detail", pk=referral.pk)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Suivi enregistré."))
+            return redirect("referrals:detail", pk=referral.pk)
+    context = _detail_context(request, _open(request, pk), forms={"follow_up": form})
     return render(request, "referrals/detail.html", context, status=400)
 
 
 @capability_required(Cap.REFERRAL_SEND)
 def new(request, beneficiary_id):
-    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=beneficiary_id)
+    if request.method == "POST":
+        # Read without audit: the send is audited; a form re-shown with errors is audited below.
+        beneficiary = get_object_or_404(
+            Beneficiary.objects.visible_to(request.user), pk=beneficiary_id
+        )
+    else:
+        beneficiary = open_record(
+            request.user,
+            Beneficiary,
+            object_type="beneficiary",
+            detail="referral_form",
+            pk=beneficiary_id,
+        )
     rows = recommend(beneficiary, request.user.active_membership.organisation)
     form = SendForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = states.send(
+            referral = actions.send(
                 request.user,
                 beneficiary=beneficiary,
                 to_organisation=form.organisation(),
@@ -288,15 +313,15 @@ def new(request, beneficiary_id):
                 },
             )
             return redirect("referrals:detail", pk=referral.pk)
-    if request.method == "GET":
-        audit.record(
-            request.user, audit.Action.VIEW, "beneficiary", beneficiary.pk, detail="referral_form"
-        )
-    referrals = list(
+    if request.method == "POST":
+        audit_read(request.user, beneficiary, object_type="beneficiary", detail="referral_form")
+    referrals = list_records(
+        request.user,
         Referral.objects.visible_to(request.user)
         .filter(beneficiary=beneficiary)
         .select_related("to_organisation")
-        .order_by("-sent_at")
+        .order_by("-sent_at"),
+        object_type="referral",
     )
     return render(
         request,
@@ -306,28 +331,15 @@ def new(request, beneficiary_id):
     )
 
 
-NOTIFICATION_KINDS = {
-    "sender": [NotificationKind.REFUSED, NotificationKind.REDIRECTED],
-    "receiver": [NotificationKind.NEW_REFERRAL, NotificationKind.REMINDER],
-}
-
-
 @capability_required(Cap.REFERRAL_VIEW)
 def preferences(request):
     user = request.user
-    kinds = NOTIFICATION_KINDS[
-        "receiver" if has_capability(user, Cap.REFERRAL_ANSWER) else "sender"
-    ]
-    opted_out = set(user.notification_opt_outs.values_list("kind", flat=True))
+    kinds = actions.notification_kinds(user)
+    opted_out = set(NotificationOptOut.objects.visible_to(user).values_list("kind", flat=True))
     initial = {"kinds": [k.value for k in kinds if k.value not in opted_out]}
     form = PreferencesForm(request.POST or None, kinds=kinds, initial=initial)
     if request.method == "POST" and form.is_valid():
-        wanted = set(form.cleaned_data["kinds"])
-        for kind in kinds:
-            if kind.value in wanted:
-                NotificationOptOut.objects.filter(user=user, kind=kind).delete()
-            else:
-                NotificationOptOut.objects.get_or_create(user=user, kind=kind)
+        actions.set_notification_preferences(user, form.cleaned_data["kinds"])
         messages.success(request, _("Vos préférences de notification sont enregistrées."))
         return redirect("referrals:preferences")
     organisation = user.active_membership.organisation

@@ -15,7 +15,7 @@ from governance.models import Agreement, Meeting
 from partners import access
 from partners.roles import Cap, has_capability
 from referrals.inbox import counts, for_list, overdue_first
-from referrals.models import Referral, Status
+from referrals.models import NOT_TAKEN_STATUSES, Referral, Status
 
 REFERRAL_PANEL_SIZE = 8
 
@@ -45,7 +45,7 @@ def referral_summary(user, limit=REFERRAL_PANEL_SIZE):
         # Refused or redirected, with no open referral left for the person: to re-orient.
         open_for_person = Referral.objects.open().filter(beneficiary=OuterRef("beneficiary_id"))
         summary["to_reorient"] = list(
-            for_list(qs.filter(status__in=[Status.REFUSED, Status.REDIRECTED]))
+            for_list(qs.filter(status__in=NOT_TAKEN_STATUSES))
             .filter(~Exists(open_for_person))
             .order_by("-answered_at")[:limit]
         )

@@ -177,3 +177,12 @@ def test_benchmark_twenty_thousand_lines(ofii, orgs, capsys):
     assert (job.status, job.created_count) == (ImportJob.Status.DONE, 20000)
     with capsys.disabled():
         print(f"\n20,000-line import: {elapsed:.1f} s")
+
+
+def test_the_import_page_is_audited(client, ofii, orgs):
+    job = ImportJob.objects.create(organisation=orgs["ofii"], created_by=ofii)
+    client.force_login(ofii)
+    assert client.get(reverse("beneficiaries:import_detail", args=[job.pk])).status_code == 200
+    assert AuditEntry.objects.filter(
+        action="view", object_type="beneficiary_import", object_id=str(job.pk)
+    ).exists()

@@ -456,3 +456,50 @@ def test_the_detail_page_does_not_grow_with_the_path(client, ofii, paris_file):
         InterviewFactory(beneficiary=paris_file, auditor=ofii)
         Qualification.objects.create(beneficiary=paris_file, kind="diploma", title="Master")
     assert queries() == before
+
+
+# --- Every read of personal data goes through the door (audited) ------------------------------
+
+
+def test_the_duplicate_warning_audits_the_files_it_names(client, ofii, ofii93, orgs):
+    existing = BeneficiaryFactory(
+        ofii_organisation=orgs["ofii"],
+        last_name="HAIDARI",
+        first_name="zahra",
+        birth_date=datetime.date(1998, 4, 12),
+    )
+    client.force_login(ofii)
+    client.post(reverse("beneficiaries:create"), valid_values())
+    assert AuditEntry.objects.filter(
+        action="list", object_id=str(existing.pk), detail="duplicates"
+    ).exists()
+    # A file only counted, not shown (another department), is not audited as shown.
+    AuditEntry.objects.all().delete()
+    client.force_login(ofii93)
+    client.post(reverse("beneficiaries:create"), valid_values(ofii_number="93-2026-00001"))
+    assert not AuditEntry.objects.filter(object_id=str(existing.pk)).exists()
+
+
+def test_the_edit_form_re_shown_with_errors_is_audited(client, ofii, paris_file):
+    client.force_login(ofii)
+    response = client.post(
+        reverse("beneficiaries:edit", args=[paris_file.pk]), valid_values(birth_date="")
+    )
+    assert response.status_code == 200
+    assert AuditEntry.objects.filter(
+        action="view", object_id=str(paris_file.pk), detail="edit"
+    ).exists()
+
+
+def test_nationalities_come_from_django_countries_with_kosovo_and_stateless():
+    from beneficiaries.models import country_name
+    from beneficiaries.validation import nationality_choices, nationality_error
+
+    assert nationality_error("XX") is None and nationality_error("XK") is None
+    assert nationality_error("SN") is None and nationality_error("EH") is None
+    assert "Union européenne" in nationality_error("IT")
+    assert "Suisse" in nationality_error("CH")
+    # A dependent territory is not a nationality; an unknown code neither.
+    assert "inconnu" in nationality_error("RE") and "inconnu" in nationality_error("ZZ")
+    assert country_name("SN") == "Sénégal" and country_name("XK") == "Kosovo"
+    assert ("XX", "Apatride ou nationalité indéterminée (XX)") in nationality_choices()

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from referrals import states
+from referrals import actions
 from tests.factories import BeneficiaryFactory
 
 
@@ -27,7 +27,7 @@ def young(orgs):
 def referral(ofii, mission_locale, orgs, young, django_capture_on_commit_callbacks):
     """A pending referral from OFII Paris to the Mission Locale, sent through the states."""
     with django_capture_on_commit_callbacks(execute=False):
-        return states.send(
+        return actions.send(
             ofii,
             beneficiary=young,
             to_organisation=orgs["mission_locale"],

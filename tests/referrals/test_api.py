@@ -52,20 +52,50 @@ def test_ofii_sends_through_the_api(api_as, ofii, orgs, young):
     response = api.post(URL, body, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "pending"
+    # An open referral to this partner already exists: a state conflict, like the actions.
     again = api.post(URL, body, format="json")
-    assert again.status_code == 400 and "to_organisation" in again.json()
+    assert again.status_code == 409 and "to_organisation" in again.json()
+    assert "déjà en cours" in again.json()["detail"]
     assert api.post(URL, {"beneficiary": young.pk}, format="json").status_code == 400
 
 
 def test_ofii93_cannot_send_for_a_paris_person(api_as, ofii93, orgs, young):
+    # A person out of scope answers 404, like a person who does not exist.
     body = {"beneficiary": young.pk, "to_organisation": orgs["france_travail93"].pk, "reason": "x"}
     response = api_as(ofii93).post(URL, body, format="json")
-    assert response.status_code == 400 and "beneficiary" in response.json()
+    assert response.status_code == 404
+    missing = dict(body, beneficiary=young.pk + 1000)
+    assert api_as(ofii93).post(URL, missing, format="json").status_code == 404
+    assert not Referral.objects.exists()
 
 
-def test_receiver_cannot_send(api_as, mission_locale, orgs, young):
+def test_receiver_cannot_send_and_gets_404_not_403(api_as, mission_locale, orgs, young, referral):
+    # Was 403 ("Seule l'OFII…"): a role that may not do something answers 404 everywhere.
     body = {"beneficiary": young.pk, "to_organisation": orgs["france_travail"].pk, "reason": "x"}
-    assert api_as(mission_locale).post(URL, body, format="json").status_code in (400, 403)
+    response = api_as(mission_locale).post(URL, body, format="json")
+    assert response.status_code == 404
+    assert Referral.objects.count() == 1
+
+
+def test_redirect_to_a_partner_with_an_open_referral_is_a_conflict(
+    api_as, ofii, mission_locale, orgs, referral
+):
+    api_as(ofii).post(
+        URL,
+        {
+            "beneficiary": referral.beneficiary_id,
+            "to_organisation": orgs["france_travail"].pk,
+            "reason": "x",
+        },
+        format="json",
+    )
+    response = api_as(mission_locale).post(
+        action_url(referral, "redirect"),
+        {"to_organisation": orgs["france_travail"].pk, "comment": "Mieux placé"},
+        format="json",
+    )
+    assert response.status_code == 409 and "to_organisation" in response.json()
+    assert Referral.objects.get(pk=referral.pk).status == Status.PENDING
 
 
 def test_actions_through_the_api(api_as, mission_locale, referral):

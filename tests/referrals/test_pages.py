@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import AuditEntry
-from referrals import states
+from referrals import actions, states
 from referrals.models import FollowUp, Referral, Status
 from tests.factories import InterviewFactory
 
@@ -73,7 +73,7 @@ def test_refusing_other_without_comment_shows_a_message(client, mission_locale, 
 def test_accepting_a_cancelled_referral_shows_a_clear_message(
     client, ofii, mission_locale, referral
 ):
-    states.cancel(ofii, referral)
+    actions.cancel(ofii, referral)
     client.force_login(mission_locale)
     response = client.post(reverse("referrals:act", args=[referral.pk, "accept"]), {}, follow=True)
     assert "n'est pas possible sur cette orientation dans son état actuel" in text(response)
@@ -97,7 +97,7 @@ def test_accept_with_appointment_then_start_then_close(client, mission_locale, r
 
 
 def test_follow_up_after_acceptance(client, mission_locale, referral):
-    states.accept(mission_locale, referral)
+    actions.accept(mission_locale, referral)
     client.force_login(mission_locale)
     url = reverse("referrals:follow_up", args=[referral.pk])
     response = client.post(
@@ -157,7 +157,7 @@ def test_beneficiary_panel_proposes_orienting_after_an_oriented_interview(ofii, 
         "referrals/_beneficiary_panel.html", {"beneficiary": young, "request": request}
     )
     assert 'data-testid="propose-referral"' in content
-    states.send(
+    actions.send(
         ofii,
         beneficiary=young,
         to_organisation=young.ofii_organisation.department.organisations.get(kind="mission_locale"),
@@ -173,7 +173,7 @@ def test_beneficiary_panel_proposes_orienting_after_an_oriented_interview(ofii, 
 def test_bulk_accept_and_assign(client, mission_locale, ofii, orgs, referral):
     from tests.factories import BeneficiaryFactory, member_of
 
-    other = states.send(
+    other = actions.send(
         ofii,
         beneficiary=BeneficiaryFactory(ofii_organisation=orgs["ofii"]),
         to_organisation=orgs["mission_locale"],
@@ -193,7 +193,7 @@ def test_inbox_filters_and_counts(client, mission_locale, ofii, orgs, referral):
     from tests.factories import BeneficiaryFactory
 
     man = BeneficiaryFactory(ofii_organisation=orgs["ofii"], sex="M", last_name="Bamba", rqth=True)
-    other = states.send(ofii, beneficiary=man, to_organisation=orgs["mission_locale"], reason="x")
+    other = actions.send(ofii, beneficiary=man, to_organisation=orgs["mission_locale"], reason="x")
     Referral.objects.filter(pk=other.pk).update(
         answer_due_at=timezone.now() - datetime.timedelta(days=1)
     )
@@ -226,7 +226,7 @@ def test_export_csv_and_xlsx_neutralise_formulas_and_are_audited(
     from tests.factories import BeneficiaryFactory
 
     person = BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="=HYPERLINK(1)")
-    referral = states.send(
+    referral = actions.send(
         ofii, beneficiary=person, to_organisation=orgs["mission_locale"], reason="+33 emploi"
     )
     client.force_login(mission_locale)
@@ -254,7 +254,7 @@ def test_home_panels(client, ofii, mission_locale, referral):
     client.force_login(mission_locale)
     content = text(client.get(reverse("home")))
     assert "Boîte de réception" in content and "DIALLO Aminata" in content
-    states.refuse(mission_locale, referral, reason="declined")
+    actions.refuse(mission_locale, referral, reason="declined")
     client.force_login(ofii)
     content = text(client.get(reverse("home")))
     assert 'data-testid="to-reorient"' in content and "DIALLO Aminata" in content
@@ -267,3 +267,13 @@ def test_bulk_does_not_redirect_elsewhere(client, mission_locale, referral):
         {"action": "accept", "referrals": [referral.pk], "next": "https://evil.example/"},
     )
     assert response.url == reverse("referrals:inbox")
+
+
+def test_the_referral_form_re_shown_with_errors_is_audited(client, ofii, young):
+    client.force_login(ofii)
+    url = reverse("referrals:new", args=[young.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    assert AuditEntry.objects.filter(
+        action="view", object_type="beneficiary", object_id=str(young.pk), detail="referral_form"
+    ).exists()

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from beneficiaries.timeline import timeline
 from partners.models import OrganisationKind, ServiceOffer
-from referrals import states
+from referrals import actions
 from referrals.recommendation import recommend
 from tests.factories import BeneficiaryFactory, OrganisationFactory
 
@@ -52,9 +52,9 @@ def test_partners_with_a_fitting_offer_come_next(orgs, paris):
 def test_timeline_shows_each_step_to_ofii_and_nothing_to_other_partners(
     ofii, mission_locale, france_travail, referral
 ):
-    states.accept(mission_locale, referral)
-    states.start(mission_locale, referral)
-    states.close(
+    actions.accept(mission_locale, referral)
+    actions.start(mission_locale, referral)
+    actions.close(
         mission_locale, referral, outcome="training_language", outcome_date=timezone.localdate()
     )
     titles = [

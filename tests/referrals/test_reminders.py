@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from referrals import states
-from referrals.deadlines import add_working_days, answer_due_at, easter_sunday
+from referrals import actions
+from referrals.deadlines import add_working_days, answer_due_at
 from referrals.models import Referral
 from referrals.tasks import send_overdue_reminders
 
@@ -13,12 +13,41 @@ pytestmark = pytest.mark.django_db
 
 
 def test_easter_and_working_days():
-    assert easter_sunday(2025) == datetime.date(2025, 4, 20)
-    assert easter_sunday(2026) == datetime.date(2026, 4, 5)
     # Friday 25 April 2025 + 10 working days skips two weekends, 1 May and 8 May.
     assert add_working_days(datetime.date(2025, 4, 25), 10) == datetime.date(2025, 5, 13)
     # Easter Monday (21 April 2025) is not a working day.
     assert add_working_days(datetime.date(2025, 4, 18), 1) == datetime.date(2025, 4, 22)
+
+
+def test_a_moselle_deadline_skips_good_friday_the_national_one_does_not():
+    # Thursday 2 April 2026; Good Friday is 3 April, Easter Monday 6 April.
+    sent = timezone.make_aware(datetime.datetime(2026, 4, 2, 9, 0))
+    # National: Fri 3, Tue 7 … Fri 10, Mon 13 … Fri 17 = 10 working days.
+    assert timezone.localdate(answer_due_at(sent)) == datetime.date(2026, 4, 17)
+    assert timezone.localdate(answer_due_at(sent, department="75")) == datetime.date(2026, 4, 17)
+    # Moselle (and Alsace): Good Friday is a public holiday, one more day (after the weekend).
+    assert timezone.localdate(answer_due_at(sent, department="57")) == datetime.date(2026, 4, 20)
+    assert timezone.localdate(answer_due_at(sent, department="67")) == datetime.date(2026, 4, 20)
+
+
+def test_alsace_moselle_and_overseas_calendars():
+    # 26 December 2025 (a Friday) is a holiday in Moselle only.
+    assert add_working_days(datetime.date(2025, 12, 24), 1, "57") == datetime.date(2025, 12, 29)
+    assert add_working_days(datetime.date(2025, 12, 24), 1) == datetime.date(2025, 12, 26)
+    # La Réunion: 20 December (abolition of slavery), a Monday in 2027.
+    assert add_working_days(datetime.date(2027, 12, 17), 1, "974") == datetime.date(2027, 12, 21)
+    assert add_working_days(datetime.date(2027, 12, 17), 1) == datetime.date(2027, 12, 20)
+
+
+def test_a_referral_takes_its_department_s_calendar(ofii, orgs, young):
+    orgs["ofii"].department.code = "57"
+    orgs["ofii"].department.save()
+    referral = actions.send(
+        ofii, beneficiary=young, to_organisation=orgs["mission_locale"], reason="x"
+    )
+    assert Referral.objects.get(pk=referral.pk).answer_due_at == answer_due_at(
+        referral.sent_at, department="57"
+    )
 
 
 def test_answer_deadline_is_configurable(settings):
@@ -72,7 +101,7 @@ def test_no_reminder_before_the_deadline_or_once_answered(
     with django_capture_on_commit_callbacks(execute=True):
         assert send_overdue_reminders() == 0
     make_overdue(referral)
-    states.accept(mission_locale, referral)
+    actions.accept(mission_locale, referral)
     with django_capture_on_commit_callbacks(execute=True):
         assert send_overdue_reminders() == 0
     assert mail.outbox == []
@@ -83,7 +112,7 @@ def test_reminders_are_grouped_per_organisation(
 ):
     from tests.factories import BeneficiaryFactory
 
-    other = states.send(
+    other = actions.send(
         ofii,
         beneficiary=BeneficiaryFactory(ofii_organisation=orgs["ofii"]),
         to_organisation=orgs["mission_locale"],

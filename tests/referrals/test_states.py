@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
 from partners.models import AuditEntry
-from referrals import states
+from referrals import actions, states
 from referrals.deadlines import answer_due_at
 from referrals.models import Referral, ReferralEvent, Status
 from tests.factories import BeneficiaryFactory, member_of
@@ -22,7 +22,7 @@ def test_send_writes_a_pending_referral_its_event_and_notifies_the_partner(
 ):
     before = Beneficiary.objects.get(pk=young.pk).last_activity_at
     with django_capture_on_commit_callbacks(execute=True):
-        referral = states.send(
+        referral = actions.send(
             ofii, beneficiary=young, to_organisation=orgs["mission_locale"], reason="Emploi"
         )
     assert referral.status == Status.PENDING
@@ -48,7 +48,7 @@ def test_send_writes_a_pending_referral_its_event_and_notifies_the_partner(
 
 def test_one_open_referral_per_person_and_partner(ofii, orgs, referral):
     with pytest.raises(ValidationError) as error:
-        states.send(
+        actions.send(
             ofii,
             beneficiary=referral.beneficiary,
             to_organisation=orgs["mission_locale"],
@@ -56,7 +56,7 @@ def test_one_open_referral_per_person_and_partner(ofii, orgs, referral):
         )
     assert "déjà en cours" in str(error.value.message_dict["to_organisation"])
     # Another partner is fine.
-    states.send(
+    actions.send(
         ofii, beneficiary=referral.beneficiary, to_organisation=orgs["france_travail"], reason="x"
     )
 
@@ -64,11 +64,11 @@ def test_one_open_referral_per_person_and_partner(ofii, orgs, referral):
 def test_a_closed_referral_allows_a_new_one_to_the_same_partner(
     ofii, mission_locale, orgs, referral
 ):
-    states.accept(mission_locale, referral)
-    states.close(
+    actions.accept(mission_locale, referral)
+    actions.close(
         mission_locale, referral, outcome="lost_contact", outcome_date=timezone.localdate()
     )
-    states.send(
+    actions.send(
         ofii, beneficiary=referral.beneficiary, to_organisation=orgs["mission_locale"], reason="x"
     )
 
@@ -77,22 +77,22 @@ def test_only_ofii_sends_and_only_to_a_receiving_partner_of_its_department(
     ofii, mission_locale, orgs, young
 ):
     with pytest.raises(states.TransitionNotAllowed):
-        states.send(
+        actions.send(
             mission_locale, beneficiary=young, to_organisation=orgs["france_travail"], reason="x"
         )
     for target in (orgs["partner"], orgs["france_travail93"], orgs["ofii"]):
         with pytest.raises(ValidationError):
-            states.send(ofii, beneficiary=young, to_organisation=target, reason="x")
+            actions.send(ofii, beneficiary=young, to_organisation=target, reason="x")
     with pytest.raises(ValidationError) as error:
-        states.send(ofii, beneficiary=young, to_organisation=orgs["france_travail"], reason=" ")
+        actions.send(ofii, beneficiary=young, to_organisation=orgs["france_travail"], reason=" ")
     assert "reason" in error.value.message_dict
 
 
 def test_full_path_accept_start_close(mission_locale, referral):
     appointment = timezone.now() + datetime.timedelta(days=3)
-    states.accept(mission_locale, referral, appointment_at=appointment)
-    states.start(mission_locale, referral)
-    states.close(
+    actions.accept(mission_locale, referral, appointment_at=appointment)
+    actions.start(mission_locale, referral)
+    actions.close(
         mission_locale,
         referral,
         outcome="training_vocational",
@@ -118,10 +118,10 @@ def test_full_path_accept_start_close(mission_locale, referral):
 
 def test_refusal_needs_a_reason_and_other_needs_a_comment(mission_locale, referral):
     with pytest.raises(ValidationError) as error:
-        states.refuse(mission_locale, referral, reason="")
+        actions.refuse(mission_locale, referral, reason="")
     assert "reason" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        states.refuse(mission_locale, referral, reason="other", comment="  ")
+        actions.refuse(mission_locale, referral, reason="other", comment="  ")
     assert "comment" in error.value.message_dict
     assert Referral.objects.get(pk=referral.pk).status == Status.PENDING
     assert referral.events.count() == 1
@@ -131,7 +131,7 @@ def test_refusal_notifies_the_sender_unless_opted_out(
     ofii, mission_locale, referral, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        states.refuse(mission_locale, referral, reason="unreachable", comment="3 appels")
+        actions.refuse(mission_locale, referral, reason="unreachable", comment="3 appels")
     assert [m.to for m in mail.outbox] == [[ofii.email]]
     assert referral.beneficiary.last_name not in mail.outbox[0].body
     referral.refresh_from_db()
@@ -145,24 +145,24 @@ def test_opted_out_sender_gets_no_refusal_mail(
 
     NotificationOptOut.objects.create(user=ofii, kind="refused")
     with django_capture_on_commit_callbacks(execute=True):
-        states.refuse(mission_locale, referral, reason="duplicate")
+        actions.refuse(mission_locale, referral, reason="duplicate")
     assert mail.outbox == []
 
 
 def test_accepting_a_cancelled_referral_is_not_allowed(ofii, mission_locale, referral):
-    states.cancel(ofii, referral, comment="Erreur de saisie")
+    actions.cancel(ofii, referral, comment="Erreur de saisie")
     with pytest.raises(states.TransitionNotAllowed):
-        states.accept(mission_locale, referral)
+        actions.accept(mission_locale, referral)
     assert list(referral.events.values_list("to_status", flat=True)) == ["pending", "cancelled"]
 
 
 def test_who_may_do_what(ofii, mission_locale, france_travail, referral):
     with pytest.raises(states.TransitionNotAllowed):
-        states.accept(ofii, referral)
+        actions.accept(ofii, referral)
     with pytest.raises(states.TransitionNotAllowed):
-        states.accept(france_travail, referral)
+        actions.accept(france_travail, referral)
     with pytest.raises(states.TransitionNotAllowed):
-        states.cancel(mission_locale, referral)
+        actions.cancel(mission_locale, referral)
     assert states.allowed_actions(mission_locale, referral) == ["accept", "refuse", "redirect"]
     assert states.allowed_actions(ofii, referral) == ["cancel"]
     assert states.allowed_actions(france_travail, referral) == []
@@ -172,7 +172,7 @@ def test_redirect_creates_a_new_pending_referral_for_the_other_partner(
     ofii, mission_locale, orgs, referral, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        new = states.redirect(
+        new = actions.redirect(
             mission_locale,
             referral,
             to_organisation=orgs["france_travail"],
@@ -190,11 +190,11 @@ def test_redirect_creates_a_new_pending_referral_for_the_other_partner(
 def test_redirect_to_a_partner_already_following_the_person_is_a_field_error(
     ofii, mission_locale, orgs, referral
 ):
-    states.send(
+    actions.send(
         ofii, beneficiary=referral.beneficiary, to_organisation=orgs["france_travail"], reason="x"
     )
     with pytest.raises(ValidationError) as error:
-        states.redirect(
+        actions.redirect(
             mission_locale, referral, to_organisation=orgs["france_travail"], comment="x"
         )
     assert "to_organisation" in error.value.message_dict
@@ -202,12 +202,12 @@ def test_redirect_to_a_partner_already_following_the_person_is_a_field_error(
 
 
 def test_close_needs_outcome_and_a_past_date(mission_locale, referral):
-    states.accept(mission_locale, referral)
+    actions.accept(mission_locale, referral)
     with pytest.raises(ValidationError) as error:
-        states.close(mission_locale, referral, outcome="", outcome_date=None)
+        actions.close(mission_locale, referral, outcome="", outcome_date=None)
     assert set(error.value.message_dict) == {"outcome", "outcome_date"}
     with pytest.raises(ValidationError):
-        states.close(
+        actions.close(
             mission_locale,
             referral,
             outcome="job_durable",
@@ -217,12 +217,12 @@ def test_close_needs_outcome_and_a_past_date(mission_locale, referral):
 
 def test_assign_only_to_members_of_ones_organisation(mission_locale, france_travail, referral):
     colleague = member_of(mission_locale.active_membership.organisation)
-    assert states.assign(mission_locale, [referral.pk], colleague) == 1
+    assert actions.assign(mission_locale, [referral.pk], colleague) == 1
     assert Referral.objects.get(pk=referral.pk).assigned_to == colleague
     with pytest.raises(ValidationError):
-        states.assign(mission_locale, [referral.pk], france_travail)
+        actions.assign(mission_locale, [referral.pk], france_travail)
     # Referrals of another organisation are left alone.
-    assert states.assign(france_travail, [referral.pk], None) == 0
+    assert actions.assign(france_travail, [referral.pk], None) == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -231,7 +231,7 @@ def test_two_concurrent_accepts_one_succeeds_one_conflicts(orgs, ofii):
         pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writers")
     counsellors = [member_of(orgs["mission_locale"]) for _ in range(2)]
     beneficiary = BeneficiaryFactory(ofii_organisation=orgs["ofii"])
-    referral = states.send(
+    referral = actions.send(
         ofii, beneficiary=beneficiary, to_organisation=orgs["mission_locale"], reason="x"
     )
     barrier = threading.Barrier(2)
@@ -243,7 +243,7 @@ def test_two_concurrent_accepts_one_succeeds_one_conflicts(orgs, ofii):
         try:
             user = type(user).objects.get(pk=user.pk)
             barrier.wait()
-            states.accept(user, Referral(pk=referral.pk))
+            actions.accept(user, Referral(pk=referral.pk))
             results.append("ok")
         except states.TransitionNotAllowed:
             results.append("conflict")

@@ -3,7 +3,7 @@ organisation's address after commit, and the e-mail holds a link but no name."""
 
 import pytest
 
-from referrals import states
+from referrals import actions
 from tests.conftest import wait_for
 from tests.factories import BeneficiaryFactory
 
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 def test_new_referral_mail_goes_through_the_worker(celery_worker_factory, ofii, orgs):
     worker = celery_worker_factory()
     person = BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Zerbinette")
-    referral = states.send(
+    referral = actions.send(
         ofii, beneficiary=person, to_organisation=orgs["mission_locale"], reason="Emploi"
     )
     # The worker prints e-mails on its console (no SMTP configured).

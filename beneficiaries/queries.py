@@ -1,0 +1,70 @@
+"""Read helpers of the files list (the page and its exports): search, filters, sorting."""
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from core.publics import public_q
+
+from .models import Interview, name_key
+
+SORTS = {
+    "nom": ("last_name", "first_name", "pk"),
+    "-nom": ("-last_name", "-first_name", "-pk"),
+    "cir": ("cir_signed_on", "pk"),
+    "-cir": ("-cir_signed_on", "-pk"),
+    "naissance": ("birth_date", "pk"),
+    "-naissance": ("-birth_date", "-pk"),
+    "numero": ("ofii_number",),
+    "-numero": ("-ofii_number",),
+    "-cree": ("-created_at", "-pk"),
+}
+
+# The referrals app sits above this one: on ready it registers the query of the files with an
+# open referral (its status group), so that the codes are not repeated here.
+OPEN_REFERRAL_FILES = []
+
+
+def register_open_referral_files(query):
+    """``query()``: a queryset of beneficiary ids with an open referral."""
+    OPEN_REFERRAL_FILES[:] = [query]
+    return query
+
+
+def with_last_decision(qs):
+    """Annotates the SPE decision of the latest personalised interview (one subquery)."""
+    latest = (
+        Interview.objects.filter(beneficiary=OuterRef("pk"), kind="personalised")
+        .order_by("-held_on", "-created_at")
+        .values("spe_decision")[:1]
+    )
+    return qs.annotate(last_spe_decision=Subquery(latest))
+
+
+def filter_files(qs, filters, today=None):
+    """Applies the cleaned data of ``BeneficiaryFilterForm`` to a queryset already scoped, with
+    the latest SPE decision annotated."""
+    today = today or timezone.localdate()
+    qs = with_last_decision(qs)
+    q = (filters.get("q") or "").strip()
+    if q:
+        # Every word of the name, in any order, accents and case ignored.
+        words = Q(*[Q(search_key__contains=word) for word in name_key(q, "").split()])
+        qs = qs.filter(Q(ofii_number__icontains=q) | words)
+    if filters.get("permit_kind"):
+        qs = qs.filter(permit_kind=filters["permit_kind"])
+    for public in sorted(set(filters.get("public") or [])):
+        qs = qs.filter(public_q(public, today))
+    if filters.get("cir_year"):
+        qs = qs.filter(cir_signed_on__year=filters["cir_year"])
+    if filters.get("french_level"):
+        qs = qs.filter(french_level=filters["french_level"])
+    if filters.get("spe_decision"):
+        # The decision of the latest personalised interview, as the list shows it.
+        qs = qs.filter(last_spe_decision=filters["spe_decision"])
+    if filters.get("open_referral") and OPEN_REFERRAL_FILES:
+        with_open = OPEN_REFERRAL_FILES[0]()
+        if filters["open_referral"] == "yes":
+            qs = qs.filter(pk__in=with_open)
+        else:
+            qs = qs.exclude(pk__in=with_open)
+    return qs.order_by(*SORTS.get(filters.get("sort") or "nom", SORTS["nom"]))
