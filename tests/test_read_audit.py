@@ -40,7 +40,6 @@ class Case:
     method: str = "get"
     data: object = None  # records -> POST data
     shows_name: bool = True  # the response carries the person's last name
-    pending: bool = False  # not audited on this branch yet (strict xfail)
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,6 @@ def read(*cases):
     return PersonalDataRead(cases)
 
 
-PENDING = "audited by the refben branch"
 
 STATIC = NoPersonalData("fixed page or file, the same for everyone")
 AUTH = NoPersonalData("sign-in and password pages: the person's own account")
@@ -118,7 +116,6 @@ ROUTES = {
                 first_name=r.person.first_name,
                 birth_date=r.person.birth_date.isoformat(),
             ),
-            pending=True,
         ),
     ),
     "beneficiaries:import": NoPersonalData("the import form and the organisation's last jobs"),
@@ -128,7 +125,6 @@ ROUTES = {
             "ofii",
             lambda r: reverse("beneficiaries:import_detail", args=[r.job.pk]),
             shows_name=False,
-            pending=True,
         ),
     ),
     "beneficiaries:detail": read(
@@ -293,12 +289,7 @@ def read_cases():
         if not isinstance(entry, PersonalDataRead):
             continue
         for case in entry.cases:
-            marks = (
-                [pytest.mark.xfail(strict=True, raises=NotAudited, reason=PENDING)]
-                if case.pending
-                else []
-            )
-            yield pytest.param(case, id=f"{key}[{case.persona}]", marks=marks)
+            yield pytest.param(case, id=f"{key}[{case.persona}]")
 
 
 @pytest.fixture
