@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "referrals",
     "governance",
 ]
+# Development data (load_demo, bench_bilan, the tests' builder): never installed in production.
+if DEBUG or env_bool("DEVDATA"):
+    INSTALLED_APPS.append("devdata")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
