@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "governance",
     "web",
 ]
+# Development data (load_demo, bench_bilan, the tests' builder): never installed in production.
+if DEBUG or env_bool("DEVDATA"):
+    INSTALLED_APPS.append("devdata")
 
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",

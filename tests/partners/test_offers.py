@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partners import demo
+from devdata.demo import partners as demo
 from partners.models import OrganisationKind, ServiceOffer, User
 
 from .factories import ServiceOfferFactory

@@ -1,5 +1,6 @@
-"""Bulk, fictional activity for measuring the bilan (``manage.py bench_bilan``) and for the tests
-with a real worker: files, interviews and referrals of a year, created with ``bulk_create``.
+"""Fictional activity for measuring the bilan (``manage.py bench_bilan``) and for the tests with a
+real worker: files and interviews of a year (``bulk_create``), referrals through the real
+transitions (``devdata.builder``).
 
 Fictional people only (names "Bénéficiaire 00042"); deterministic (seeded random).
 """
@@ -7,23 +8,24 @@ Fictional people only (names "Bénéficiaire 00042"); deterministic (seeded rand
 import datetime
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Interview, InterviewKind, PermitKind, SpeDecision
-from partners.models import Department, Organisation, OrganisationKind, User
-from referrals.models import Outcome, Referral, RefusalReason, Status
-
-from .models import (
+from devdata import builder
+from governance.models import (
     Action,
     Agreement,
     Axis,
     Committee,
-    Decision,
     Indicator,
     IndicatorYear,
-    Meeting,
     Signatory,
 )
+from referrals.models import Outcome, RefusalReason, Status
+
+# The people the bench creates on the side cannot sign in.
+UNUSABLE = make_password(None)
 
 BATCH = 2000
 NATIONALITIES = ["SN", "ML", "CI", "AF", "SY", "MA", "DZ", "TN", "CN", "BD", "ER", "SD", "UA"]
@@ -36,38 +38,6 @@ PERMITS = [
     (PermitKind.APS, 4),
     (PermitKind.OTHER, 10),
 ]
-
-
-def _aware(day, hour=10):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def organisations(department):
-    """The signatories' organisations of a department (created when missing)."""
-    wanted = [
-        ("ofii", OrganisationKind.OFII, f"DT OFII {department.name}"),
-        ("france_travail", OrganisationKind.FRANCE_TRAVAIL, f"France Travail {department.name}"),
-        ("mission_locale", OrganisationKind.MISSION_LOCALE, f"Mission Locale {department.name}"),
-        ("cap_emploi", OrganisationKind.CAP_EMPLOI, f"Cap emploi {department.code}"),
-        ("prefecture", OrganisationKind.PREFECTURE, f"Préfecture — {department.name}"),
-        ("partner", OrganisationKind.ASSOCIATION, f"Association d'accueil {department.name}"),
-    ]
-    result = {}
-    for key, kind, name in wanted:
-        result[key], _created = Organisation.objects.get_or_create(
-            department=department,
-            name=name,
-            defaults={
-                "kind": kind,
-                "receives_referrals": kind
-                in {
-                    OrganisationKind.FRANCE_TRAVAIL,
-                    OrganisationKind.MISSION_LOCALE,
-                    OrganisationKind.CAP_EMPLOI,
-                },
-            },
-        )
-    return result
 
 
 def agreement_for(department, orgs, year):
@@ -100,17 +70,17 @@ def agreement_for(department, orgs, year):
         for key, (name, title) in people.items()
     )
     axis = Axis.objects.create(agreement=agreement, number=2, title="Parcours global")
-    copil = Committee.objects.create(agreement=agreement, kind=Committee.Kind.COPIL)
-    technical = Committee.objects.create(agreement=agreement, kind=Committee.Kind.TECHNICAL)
-    for committee, months in [(copil, [3, 11]), (technical, [2, 6, 10])]:
+    committees = builder.committees(agreement)
+    user = builder.member(
+        orgs["prefecture"], f"coordination-bench-{department.pk}@passerelle.test", password=UNUSABLE
+    )
+    for kind, months in [(Committee.Kind.COPIL, [3, 11]), (Committee.Kind.TECHNICAL, [2, 6, 10])]:
         for month in months:
-            meeting = Meeting.objects.create(
-                committee=committee,
-                date=_aware(datetime.date(year, month, 15)),
-                place="Préfecture",
-                status=Meeting.Status.HELD,
+            meeting = builder.meeting(
+                committees[kind], datetime.date(year, month, 15), place="Préfecture", hour=10
             )
-            Decision.objects.create(meeting=meeting, text="Relevé de décisions approuvé.")
+            if meeting.date <= timezone.now():
+                builder.hold(user, meeting, decisions=["Relevé de décisions approuvé."])
     action = Action.objects.create(
         agreement=agreement,
         axis=axis,
@@ -131,13 +101,22 @@ def agreement_for(department, orgs, year):
 
 def activity(orgs, year, count, *, seed=7, prefix="B"):
     """``count`` files of ``year`` held by ``orgs["ofii"]``, each with its personalised interview,
-    and a referral for most of those oriented, in every state."""
+    and a referral for most of those oriented, in every state (through the real transitions:
+    ``builder.Referrals``; run it inside ``builder.without_notifications()``)."""
     rng = random.Random(seed)
     ofii = orgs["ofii"]
     partners = [orgs["france_travail"], orgs["mission_locale"], orgs["cap_emploi"]]
-    auditor, _created = User.objects.get_or_create(
-        email=f"auditeur-bench-{ofii.pk}@passerelle.test", defaults={"first_name": "Agent"}
+    auditor = builder.member(ofii, f"auditeur-bench-{ofii.pk}@passerelle.test", password=UNUSABLE)
+    story = builder.Referrals(
+        auditor,
+        {
+            partner.pk: builder.member(
+                partner, f"conseil-bench-{partner.pk}@passerelle.test", password=UNUSABLE
+            )
+            for partner in partners
+        },
     )
+    now = timezone.now()
     code = ofii.department.code
     permits = [kind for kind, weight in PERMITS for _ in range(weight)]
     start = datetime.date(year, 1, 1)
@@ -166,7 +145,7 @@ def activity(orgs, year, count, *, seed=7, prefix="B"):
                 )
             )
         people = Beneficiary.objects.bulk_create(people)
-        interviews, referrals = [], []
+        interviews, oriented = [], []
         for person in people:
             decision = rng.choices(
                 [
@@ -177,12 +156,11 @@ def activity(orgs, year, count, *, seed=7, prefix="B"):
                 ],
                 [70, 8, 12, 10],
             )[0]
-            held = person.cir_signed_on
             interviews.append(
                 Interview(
                     beneficiary=person,
                     kind=InterviewKind.PERSONALISED,
-                    held_on=held,
+                    held_on=person.cir_signed_on,
                     auditor=auditor,
                     organisation=ofii,
                     written_level="A1",
@@ -192,45 +170,43 @@ def activity(orgs, year, count, *, seed=7, prefix="B"):
                 )
             )
             if decision == SpeDecision.ORIENTED:
-                referrals.append(_referral(rng, person, ofii, partners, auditor, held))
+                oriented.append(person)
         Interview.objects.bulk_create(interviews)
-        Referral.objects.bulk_create(referrals)
+        for person in oriented:
+            _referral(story, rng, person, partners, now)
         made += size
+    story.finish()
     return made
 
 
-def _referral(rng, person, ofii, partners, sender, day):
-    sent = _aware(day, 11)
+def _referral(story, rng, person, partners, now):
+    """One referral, sent on the day of the interview and taken to a state drawn at random."""
+    sent = min(builder.aware(person.cir_signed_on, 11), now - datetime.timedelta(hours=1))
     status = rng.choices(
         [Status.PENDING, Status.ACCEPTED, Status.IN_PROGRESS, Status.CLOSED, Status.REFUSED],
         [10, 20, 30, 30, 10],
     )[0]
-    referral = Referral(
-        beneficiary=person,
-        from_organisation=ofii,
-        to_organisation=rng.choice(partners),
-        sender=sender,
-        reason="Recherche d'emploi",
-        status=status,
-        sent_at=sent,
-        answer_due_at=sent + datetime.timedelta(days=14),
-    )
-    if status != Status.PENDING:
-        referral.answered_at = sent + datetime.timedelta(days=rng.randint(1, 20))
-    if status in (Status.IN_PROGRESS, Status.CLOSED):
-        referral.first_appointment_at = referral.answered_at + datetime.timedelta(
-            days=rng.randint(2, 30)
-        )
-    if status == Status.CLOSED:
-        referral.outcome = rng.choice(Outcome.values)
-        referral.outcome_date = (referral.first_appointment_at + datetime.timedelta(days=60)).date()
-        referral.closed_at = _aware(referral.outcome_date)
+    referral = story.send(person, rng.choice(partners), sent, reason="Recherche d'emploi")
+    answered = sent + datetime.timedelta(days=rng.randint(1, 20))
+    if status == Status.PENDING or answered > now:
+        return
     if status == Status.REFUSED:
-        referral.refusal_reason = rng.choice(
+        reason = rng.choice(
             [RefusalReason.NOT_ELIGIBLE, RefusalReason.UNREACHABLE, RefusalReason.DECLINED]
         )
-    return referral
-
-
-def department(code, name):
-    return Department.objects.get_or_create(code=code, defaults={"name": name})[0]
+        story.refuse(referral, answered, reason=reason)
+        return
+    first = answered + datetime.timedelta(days=rng.randint(2, 30))
+    referral = story.accept(referral, answered, appointment_at=first)
+    if status == Status.ACCEPTED or first > now:
+        return
+    referral = story.start(referral, first)
+    outcome_date = timezone.localdate(first + datetime.timedelta(days=60))
+    if status == Status.IN_PROGRESS or outcome_date > timezone.localdate(now):
+        return
+    story.close(
+        referral,
+        builder.aware(outcome_date),
+        outcome=rng.choice(Outcome.values),
+        outcome_date=outcome_date,
+    )

@@ -1,7 +1,10 @@
-"""Demo data of the beneficiaries app: fictional CIR signatories of 2023–2026 with their interviews.
+"""Demo data of the beneficiaries app: fictional CIR signatories of the last four years (up to
+today) with their interviews.
 
-Deterministic (seeded random), idempotent (files are keyed by their OFII number; a second run
-creates nothing), fast (bulk_create). Invented names drawn from common names of many origins.
+Deterministic (seeded random; the dates follow today), idempotent (files are keyed by their
+number in the department's list, the end of their OFII number; a second run creates nothing),
+fast: files, interviews and qualifications are plain rows, bulk-created. Invented names drawn from
+common names of many origins.
 """
 
 import random
@@ -10,13 +13,13 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from beneficiaries.models import Beneficiary, Interview, Qualification
+from devdata.builder import recent_years
 from partners.models import Organisation, OrganisationKind, User
-
-from .models import Beneficiary, Interview, Qualification
 
 COUNTS = {"75": 2200, "93": 600}
 AUDITORS = {"75": "ofii@demo.passerelle.test", "93": "ofii93@demo.passerelle.test"}
-START, END = date(2023, 1, 2), date(2026, 11, 1)
+YEARS = 4  # the current year and the three before it
 
 FIRST_NAMES_F = (
     "Aminata Fatoumata Mariam Awa Aïssatou Khadija Fatima Yasmine Leïla Nadia Samira Zahra Maryam "
@@ -80,12 +83,13 @@ def aware(day, hour=10):
 def plan(code, count, today):
     """The deterministic list of (file values, interviews, qualification) of a department."""
     rng = random.Random(f"passerelle-beneficiaries-{code}")  # noqa: S311 (demo data)
-    span = (END - START).days
+    start, end = date(recent_years(YEARS, today)[0], 1, 2), today - timedelta(days=3)
+    span = (end - start).days
     rows = []
     for index in range(count):
-        # The draws never depend on today's date, so that every run plans the same people.
-        planned_cir = START + timedelta(days=int(span * (index + rng.random()) / count))
-        cir = min(planned_cir, today - timedelta(days=3))
+        # The draws never depend on today's date, so that every run plans the same people; their
+        # dates spread over the last years up to today.
+        cir = start + timedelta(days=int(span * (index + rng.random()) / count))
         sex = "F" if rng.random() < 0.48 else "M"
         age = int(min(64, max(18, rng.gauss(32, 9))))
         birth = cir - timedelta(days=age * 365 + rng.randint(0, 364))
@@ -94,7 +98,7 @@ def plan(code, count, today):
         postcode, commune = rng.choice(COMMUNES[code])
         first = rng.choice(FIRST_NAMES_F if sex == "F" else FIRST_NAMES_M)
         values = {
-            "ofii_number": f"{code}-{planned_cir.year}-{index + 1:05d}",
+            "ofii_number": f"{code}-{cir.year}-{index + 1:05d}",
             "last_name": rng.choice(LAST_NAMES),
             "first_name": first,
             "sex": sex,
@@ -153,12 +157,14 @@ def load(password, stdout):
         organisation = Organisation.objects.get(department__code=code, kind=OrganisationKind.OFII)
         auditor = User.objects.get(email=AUDITORS[code])
         rows = plan(code, count, today)
-        existing = set(
-            Beneficiary.objects.filter(
-                ofii_number__in=[values["ofii_number"] for values, _i, _q in rows]
-            ).values_list("ofii_number", flat=True)
-        )
-        missing = [row for row in rows if row[0]["ofii_number"] not in existing]
+        # Keyed by the number in the list (the end of the OFII number), whatever the year.
+        existing = {
+            number.rsplit("-", 1)[-1]
+            for number in Beneficiary.objects.filter(ofii_organisation=organisation).values_list(
+                "ofii_number", flat=True
+            )
+        }
+        missing = [row for row in rows if row[0]["ofii_number"].rsplit("-", 1)[-1] not in existing]
         files = Beneficiary.objects.bulk_create(
             [Beneficiary(**values, ofii_organisation=organisation) for values, _i, _q in missing],
             batch_size=500,

@@ -3,7 +3,8 @@
     python manage.py bench_bilan --beneficiaries 20000 --year 2025 --department 98
 
 Creates (once) a dedicated fictional department with its organisations, agreement and N files of
-the year with their interviews and referrals (bulk), then requests a bilan and runs the worker's
+the year (default: last year) with their interviews (bulk) and referrals (through the real
+transitions: ``devdata.builder``), then requests a bilan and runs the worker's
 code in this process (claim, collect, render, store). Prints the time of each step, the PDF's size
 and pages, and the peak memory of the process (``resource.getrusage(RUSAGE_SELF).ru_maxrss``).
 Run it against a throwaway database (``SQLITE_PATH=/tmp/bench.sqlite3`` or a DATABASE_URL of its
@@ -14,10 +15,11 @@ import resource
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
-from governance import bilan, bilan_bench, bilan_pdf
+from devdata import bench, builder
+from governance import bilan, bilan_pdf
 from governance.models import AnnualReport
 
 
@@ -26,18 +28,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--beneficiaries", type=int, default=20000)
-        parser.add_argument("--year", type=int, default=2025)
+        parser.add_argument("--year", type=int, default=timezone.localdate().year - 1)
         parser.add_argument("--department", default="98")
 
     def handle(self, *args, beneficiaries, year, department, **options):
         started = time.perf_counter()
-        dept = bilan_bench.department(department, f"Département d'essai {department}")
-        orgs = bilan_bench.organisations(dept)
+        dept = builder.department(department, f"Département d'essai {department}")
+        orgs = builder.organisations(dept)
         have = Beneficiary.objects.filter(ofii_organisation=orgs["ofii"]).count()
         if have < beneficiaries:
-            with transaction.atomic():
-                bilan_bench.activity(orgs, year, beneficiaries - have, prefix=f"B{have}-")
-        agreement = dept.agreements.first() or bilan_bench.agreement_for(dept, orgs, year)
+            with builder.without_notifications():
+                bench.activity(orgs, year, beneficiaries - have, prefix=f"B{have}-")
+        agreement = dept.agreements.first() or bench.agreement_for(dept, orgs, year)
         self.stdout.write(
             f"data: {Beneficiary.objects.filter(ofii_organisation=orgs['ofii']).count()} files "
             f"in department {dept.code} ({time.perf_counter() - started:.1f} s to prepare)"

@@ -1,12 +1,10 @@
 import os
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-import beneficiaries.demo
-import governance.demo
-import partners.demo
-import referrals.demo
+from devdata.demo import beneficiaries, governance, partners, referrals
 
 
 class Command(BaseCommand):
@@ -18,11 +16,15 @@ class Command(BaseCommand):
                 "load_demo only runs with DEBUG on: it creates well-known passwords."
             )
         password = os.environ.get("DEMO_PASSWORD", "passerelle-demo")
-        # Lower layers first: each app's loader may use what the previous ones created.
-        for module in (partners.demo, beneficiaries.demo, referrals.demo, governance.demo):
+        started = time.perf_counter()
+        # Lower layers first: each app's loader uses what the previous ones created.
+        for module in (partners, beneficiaries, referrals, governance):
+            step = time.perf_counter()
             module.load(password=password, stdout=self.stdout)
+            self.stdout.write(f"  ({time.perf_counter() - step:.1f} s)")
+        self.stdout.write(f"Demo loaded in {time.perf_counter() - started:.1f} s.")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo accounts (password: " + password + "):"))
-        for email, *_rest in partners.demo.ACCOUNTS:
+        for email, *_rest in partners.ACCOUNTS:
             self.stdout.write(f"  {email}")
-        self.stdout.write(f"  {partners.demo.ADMIN_ACCOUNT[0]}  (platform admin)")
+        self.stdout.write(f"  {partners.ADMIN_ACCOUNT[0]}  (platform admin)")

@@ -2,9 +2,10 @@
 
 The Paris agreement is modelled on the seed document (articles 1 to 7): its signatories (with
 fictional representatives), its three axes, an action plan of twelve actions with indicators,
-and the COPIL and comité technique meetings of 2023 to 2026 with minutes, decisions and
-follow-up items. 2026 is left one COPIL short (the second is only planned), so that the cadence
-warning shows. The Seine-Saint-Denis agreement is sketched more briefly.
+and the COPIL and comité technique meetings of the last four years (up to today's year) with
+minutes, decisions and follow-up items, held through the governance actions. The current year is
+left one COPIL short (the December one is only planned), so that the cadence warning shows. The
+Seine-Saint-Denis agreement is sketched more briefly.
 """
 
 import datetime as dt
@@ -13,22 +14,21 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from partners.models import Department, Organisation, OrganisationKind
-
-from .models import (
+from devdata import builder
+from devdata.builder import recent_years
+from governance.models import (
     Action,
     Agreement,
     Amendment,
-    Attendance,
     Axis,
     Committee,
-    Decision,
     FollowUpItem,
     Indicator,
     IndicatorYear,
     Meeting,
     Signatory,
 )
+from partners.models import Department, Membership, Organisation, OrganisationKind
 
 PARIS_TITLE = (
     "Accord départemental de partenariat en faveur de l'insertion professionnelle des étrangers "
@@ -69,7 +69,6 @@ SIGNATORIES = [
     ("city", "Sabine Aubertin", "Adjointe à la maire chargée de l'emploi"),
     ("association", "Mounia Delorme", "Directrice de l'intégration"),
 ]
-YEARS = (2023, 2024, 2025, 2026)
 # (axis, title, lead, partners, [(indicator, statistic or "", unit, target per year)])
 ACTIONS = [
     (
@@ -231,99 +230,94 @@ def _at(day, hour=14):
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def _meetings(agreement, orgs, schedule, today, with_items=True):
+def _meetings(agreement, orgs, schedule, years, today, user, with_items=True):
+    """The meetings of ``years``, planned as rows, held through the governance actions."""
     committees = {c.kind: c for c in agreement.committees.all()}
     invited = [o for o in orgs.values() if o is not None]
     meetings = []
-    for year in YEARS:
+    for year in years:
         for kind, month, day in schedule:
             date = dt.date(year, month, day)
             if date < agreement.starts_on:
                 continue
-            # The last COPIL of 2026 is only planned: the demo shows the cadence warning.
-            last_copil = year == YEARS[-1] and kind == Committee.Kind.COPIL and month == 12
-            held = date < today and not last_copil
-            meetings.append(
-                Meeting(
-                    committee=committees[kind],
-                    date=_at(date),
-                    place=(
-                        "Préfecture, salle du conseil"
-                        if kind == Committee.Kind.COPIL
-                        else "DT OFII, salle de réunion"
-                    ),
-                    agenda=AGENDAS[kind],
-                    minutes=(
-                        f"Relevé de conclusions de la réunion du {date:%d/%m/%Y}. Les partenaires "
-                        "ont examiné les statistiques d'orientation et l'avancement des actions."
-                        if held
-                        else ""
-                    ),
-                    status=Meeting.Status.HELD if held else Meeting.Status.PLANNED,
-                )
+            place = (
+                "Préfecture, salle du conseil"
+                if kind == Committee.Kind.COPIL
+                else "DT OFII, salle de réunion"
             )
-    Meeting.objects.bulk_create(meetings)
+            meetings.append(
+                builder.meeting(committees[kind], date, place=place, agenda=AGENDAS[kind])
+            )
     Through = Meeting.invited.through
     Through.objects.bulk_create(
         [Through(meeting_id=m.pk, organisation_id=o.pk) for m in meetings for o in invited]
     )
-    held = [m for m in meetings if m.status == Meeting.Status.HELD]
     presences = ["present", "present", "present", "excused", "present", "absent", "present"]
-    Attendance.objects.bulk_create(
-        [
-            Attendance(meeting=m, organisation=o, presence=presences[(i + j) % len(presences)])
-            for i, m in enumerate(held)
-            for j, o in enumerate(invited)
-        ]
-    )
-    if not with_items:
-        return meetings
-    decisions = Decision.objects.bulk_create(
-        [
-            Decision(
-                meeting=m,
-                text=(
-                    f"Le bilan {m.date.year - 1} du plan d'actions est validé."
-                    if m.committee.kind == Committee.Kind.COPIL and m.date.month < 6
-                    else "Les partenaires partagent un calendrier des permanences du SPE."
-                ),
-            )
-            for m in held
-        ]
-    )
     owners = [orgs["france_travail"], orgs["ofii"], orgs["mission_locale"], orgs["prefecture"]]
-    items = []
-    for i, (meeting, decision) in enumerate(zip(held, decisions, strict=True)):
-        due = timezone.localtime(meeting.date).date() + dt.timedelta(days=60)
-        # Recent items stay open (some are overdue); older ones are done.
-        status = FollowUpItem.Status.OPEN if due > today - dt.timedelta(days=200) else "done"
-        items.append(
-            FollowUpItem(
-                meeting=meeting,
-                decision=decision,
-                description=[
-                    "Transmettre la liste à jour des correspondants",
-                    "Diffuser le tableau de bord des orientations",
-                    "Organiser une immersion à la plateforme d'accueil",
-                    "Mettre à jour la base de ressources",
-                ][i % 4],
-                owner=owners[i % len(owners)],
-                due_on=due,
-                status=status,
-            )
+    held = 0
+    for meeting in meetings:
+        date = timezone.localtime(meeting.date).date()
+        # The last COPIL of the current year is only planned: the demo shows the cadence warning.
+        last_copil = (
+            date.year == years[-1]
+            and meeting.committee.kind == Committee.Kind.COPIL
+            and date.month == 12
         )
-    FollowUpItem.objects.bulk_create(items)
+        if date >= today or last_copil:
+            continue
+        decisions, follow_ups = (), ()
+        if with_items:
+            decisions = [
+                f"Le bilan {date.year - 1} du plan d'actions est validé."
+                if meeting.committee.kind == Committee.Kind.COPIL and date.month < 6
+                else "Les partenaires partagent un calendrier des permanences du SPE."
+            ]
+            due = date + dt.timedelta(days=60)
+            follow_ups = [
+                {
+                    "decision": 0,
+                    "description": FOLLOW_UPS[held % len(FOLLOW_UPS)],
+                    "owner": owners[held % len(owners)],
+                    "due_on": due,
+                    # Recent items stay open (some are overdue); older ones are done.
+                    "status": (
+                        FollowUpItem.Status.OPEN
+                        if due > today - dt.timedelta(days=200)
+                        else FollowUpItem.Status.DONE
+                    ),
+                }
+            ]
+        builder.hold(
+            user,
+            meeting,
+            minutes=(
+                f"Relevé de conclusions de la réunion du {date:%d/%m/%Y}. Les partenaires "
+                "ont examiné les statistiques d'orientation et l'avancement des actions."
+            ),
+            presences={o.pk: presences[(held + j) % len(presences)] for j, o in enumerate(invited)},
+            decisions=decisions,
+            follow_ups=follow_ups,
+        )
+        held += 1
     return meetings
 
 
-def _plan(agreement, axes, orgs, actions):
+FOLLOW_UPS = [
+    "Transmettre la liste à jour des correspondants",
+    "Diffuser le tableau de bord des orientations",
+    "Organiser une immersion à la plateforme d'accueil",
+    "Mettre à jour la base de ressources",
+]
+
+
+def _plan(agreement, axes, orgs, actions, years):
     for axis_number, title, lead, partners, indicators in actions:
         action = Action.objects.create(
             agreement=agreement,
             axis=axes[axis_number],
             title=title,
             lead_organisation=orgs[lead],
-            starts_on=dt.date(2023, 1, 1),
+            starts_on=dt.date(years[0], 1, 1),
             ends_on=agreement.ends_on,
             status=Action.Status.IN_PROGRESS,
         )
@@ -337,10 +331,10 @@ def _plan(agreement, axes, orgs, actions):
                 statistic=statistic,
                 unit=unit,
             )
-            for n, year in enumerate(YEARS):
+            for n, year in enumerate(years):
                 manual_value = None
                 comment = ""
-                if not statistic and year < 2026:
+                if not statistic and year < years[-1]:
                     manual_value = Decimal(round(target * (0.6 + 0.15 * n)))
                     comment = "Valeur déclarée par le pilote de l'action en comité technique."
                 rows.append(
@@ -367,27 +361,45 @@ def _agreement(department, title, **fields):
         old.actions.all().delete()
         old.delete()
     agreement = Agreement.objects.create(department=department, title=title, **fields)
-    for kind, chair in (
-        (Committee.Kind.COPIL, "Le préfet de région, préfet de Paris, ou son représentant"),
-        (Committee.Kind.TECHNICAL, "DDETS et DT OFII"),
-    ):
-        Committee.objects.create(agreement=agreement, kind=kind, chair=chair)
+    builder.committees(
+        agreement,
+        {
+            Committee.Kind.COPIL: "Le préfet de région, préfet de Paris, ou son représentant",
+            Committee.Kind.TECHNICAL: "DDETS et DT OFII",
+        },
+    )
     return agreement
+
+
+def _acting_user(orgs):
+    """Who records the meetings: a member of the préfecture, else of the OFII."""
+    for key in ("prefecture", "ofii"):
+        membership = (
+            Membership.objects.filter(organisation=orgs[key], is_active=True)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        if membership is not None:
+            return membership.user
+    raise ValueError("load the partners' demo first")
 
 
 @transaction.atomic
 def load(password, stdout):
     today = timezone.localdate()
+    years = recent_years(4, today)
+    this_year = years[-1]
     paris = Department.objects.get(code="75")
     orgs = _organisations(paris)
     agreement = _agreement(
         paris,
         PARIS_TITLE,
         national_framework=NATIONAL_FRAMEWORK,
-        signed_on=dt.date(2022, 6, 1),
-        starts_on=dt.date(2022, 6, 1),
-        # Article 7: until 1 March 2026, extended by amendment n° 1 to the end of 2026.
-        ends_on=dt.date(2026, 12, 31),
+        signed_on=dt.date(this_year - 4, 6, 1),
+        starts_on=dt.date(this_year - 4, 6, 1),
+        # Article 7: until 1 March of this year, extended by amendment n° 1 to its end.
+        ends_on=dt.date(this_year, 12, 31),
         status=Agreement.Status.IN_FORCE,
     )
     if agreement is None:
@@ -400,7 +412,7 @@ def load(password, stdout):
                 organisation=orgs[key],
                 representative=name,
                 representative_title=title,
-                signed_on=dt.date(2022, 6, 1),
+                signed_on=agreement.signed_on,
             )
             for key, name, title in SIGNATORIES
             if orgs.get(key)
@@ -413,14 +425,14 @@ def load(password, stdout):
     Amendment.objects.create(
         agreement=agreement,
         number=1,
-        signed_on=dt.date(2026, 2, 12),
+        signed_on=dt.date(this_year - 1, 12, 12),
         summary=(
-            "Prolongation de l'accord jusqu'au 31 décembre 2026, dans l'attente du nouvel "
+            f"Prolongation de l'accord jusqu'au 31 décembre {this_year}, dans l'attente du nouvel "
             "accord-cadre national."
         ),
     )
-    _plan(agreement, axes, orgs, ACTIONS)
-    _meetings(agreement, orgs, SCHEDULE, today)
+    _plan(agreement, axes, orgs, ACTIONS, years)
+    _meetings(agreement, orgs, SCHEDULE, years, today, _acting_user(orgs))
 
     # Seine-Saint-Denis, more briefly.
     department = Department.objects.get(code="93")
@@ -430,9 +442,9 @@ def load(password, stdout):
         "Accord départemental de partenariat pour l'insertion professionnelle des étrangers "
         "primo-arrivants en Seine-Saint-Denis",
         national_framework=NATIONAL_FRAMEWORK,
-        signed_on=dt.date(2023, 1, 20),
-        starts_on=dt.date(2023, 1, 20),
-        ends_on=dt.date(2027, 12, 31),
+        signed_on=dt.date(this_year - 3, 1, 20),
+        starts_on=dt.date(this_year - 3, 1, 20),
+        ends_on=dt.date(this_year + 1, 12, 31),
         status=Agreement.Status.IN_FORCE,
     )
     if agreement93 is not None:
@@ -443,7 +455,7 @@ def load(password, stdout):
                     organisation=orgs93[key],
                     representative=name,
                     representative_title=title,
-                    signed_on=dt.date(2023, 1, 20),
+                    signed_on=agreement93.signed_on,
                 )
                 for key, name, title in [
                     ("prefecture", "Patrice Leclerc", "Préfet de la Seine-Saint-Denis"),
@@ -484,12 +496,15 @@ def load(password, stdout):
                     [("Taux d'acceptation", "acceptance_rate", "%", 75)],
                 ),
             ],
+            years,
         )
         _meetings(
             agreement93,
             orgs93,
             [(Committee.Kind.COPIL, 4, 3), (Committee.Kind.TECHNICAL, 10, 6)],
+            years,
             today,
+            _acting_user(orgs93),
             with_items=False,
         )
     stdout.write(

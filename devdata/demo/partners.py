@@ -7,8 +7,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from . import trainings
-from .models import (
+import partners
+from partners import trainings
+from partners.models import (
     Contact,
     Department,
     Membership,
@@ -20,7 +21,7 @@ from .models import (
     User,
 )
 
-SAMPLE_TRAININGS = Path(__file__).resolve().parent / "samples" / "trainings.csv"
+SAMPLE_TRAININGS = Path(partners.__file__).resolve().parent / "samples" / "trainings.csv"
 
 DEPARTMENTS = [("75", "Paris"), ("93", "Seine-Saint-Denis")]
 
@@ -311,7 +312,11 @@ COMMUNES = {
 
 def load_directory(departments, stdout):
     """Offers, contacts and resources of the demo organisations; the sample trainings."""
-    organisations = list(Organisation.objects.filter(department__in=departments.values()))
+    # The demo's own organisations (not those the governance demo adds, such as the city).
+    names = [row[0] for rows in ORGANISATIONS.values() for row in rows]
+    organisations = list(
+        Organisation.objects.filter(department__in=departments.values(), name__in=names)
+    )
     existing = set(ServiceOffer.objects.values_list("organisation_id", "title"))
     today = timezone.localdate()
     offers = []
