@@ -20,7 +20,7 @@ from beneficiaries.models import Beneficiary
 from governance import domain as governance_actions
 from governance.models import Committee, FollowUpItem, Meeting
 from partners.models import AuditEntry, Department, Membership, Organisation, OrganisationKind, User
-from referrals import states as referral_actions
+from referrals import actions as referral_actions
 from referrals.deadlines import answer_due_at
 from referrals.models import Referral, ReferralEvent
 
@@ -190,14 +190,20 @@ class Referrals:
         self.sender = sender
         self.counsellors = counsellors
         self.dates = Backdating()
+        self.department_code = sender.organisation.department.code
 
     def send(self, person, to_organisation, when, *, reason, note=""):
         referral = referral_actions.send(
             self.sender, beneficiary=person, to_organisation=to_organisation, reason=reason,
             note=note,
         )  # fmt: skip
-        self.dates.step(referral, when, sent_at=when, answer_due_at=answer_due_at(when))
+        self.dates.step(referral, when, sent_at=when, answer_due_at=self.due(referral, when))
         return referral
+
+    def due(self, referral, when):
+        """The answer deadline the referral would have had, sent at ``when`` (the department's
+        calendar)."""
+        return answer_due_at(when, department=self.department_code)
 
     def accept(self, referral, when, *, appointment_at):
         actor = self.counsellors[referral.to_organisation_id]
@@ -218,7 +224,7 @@ class Referrals:
         )
         self.dates.step(referral, when, answered_at=when)
         # The new referral's "sent" event is written by the redirect, without an audit row.
-        self.dates.step(new, when, audited=False, sent_at=when, answer_due_at=answer_due_at(when))
+        self.dates.step(new, when, audited=False, sent_at=when, answer_due_at=self.due(new, when))
         return new
 
     def cancel(self, referral, when, *, comment=""):
