@@ -15,9 +15,10 @@ from rest_framework.response import Response
 from partners.access import HasCapability
 from partners.roles import Cap
 
-from . import bilan_api, statistics
-from .access import ScopeError, agreements_of, meetings_of, statistics_scope
+from .bilan import api as bilan_api
 from .models import Agreement, Meeting, Signatory
+from .statistics import figures as statistics
+from .statistics.scope import ScopeError, agreements_of, meetings_of, statistics_scope
 
 
 class SignatorySerializer(serializers.ModelSerializer):

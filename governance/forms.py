@@ -9,7 +9,6 @@ from dsfr.forms import DsfrBaseForm
 
 from partners.models import Organisation
 
-from . import statistics
 from .models import (
     Action,
     Agreement,
@@ -23,6 +22,7 @@ from .models import (
     Meeting,
     Signatory,
 )
+from .statistics import figures as statistics
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -37,5 +37,5 @@ urlpatterns = [
         name="statistics_download",
     ),
     # The annual bilan has its own module of views and URLs.
-    path("bilans/", include("governance.bilan_urls")),
+    path("bilans/", include("governance.bilan.urls")),
 ]

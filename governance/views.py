@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 from partners.access import capability_required
 from partners.roles import Cap, has_capability
 
-from . import domain, exports, statistics
-from .access import ScopeError, agreements_of, meetings_of, partners_of, statistics_scope
+from . import actions
 from .forms import (
     ActionForm,
     AgreementForm,
@@ -39,7 +38,10 @@ from .forms import (
 )
 from .invitations import ics, recipients, send_invitations_on_commit
 from .models import Action, Agreement, FollowUpItem, Indicator, IndicatorYear, Meeting
-from .progress import indicator_rows
+from .plan import indicator_rows
+from .statistics import figures as statistics
+from .statistics import presentation
+from .statistics.scope import ScopeError, agreements_of, meetings_of, partners_of, statistics_scope
 
 PAST_MEETINGS_PER_PAGE = 20
 
@@ -84,9 +86,9 @@ def index(request):
         now = timezone.now()
         meetings = meetings_of(request.user).filter(committee__agreement=agreement)
         context.update(
-            cadence=domain.cadence(agreement, year),
-            end_warning=domain.end_warning(agreement),
-            overdue_items=domain.overdue_follow_ups(agreement),
+            cadence=actions.cadence(agreement, year),
+            end_warning=actions.end_warning(agreement),
+            overdue_items=actions.overdue_follow_ups(agreement),
             upcoming=meetings.filter(date__gte=now)
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("date")[:5],
@@ -106,8 +108,8 @@ def agreement_detail(request, pk):
         "signatories": agreement.signatories.select_related("organisation"),
         "axes": agreement.axes.all(),
         "amendments": agreement.amendments.all(),
-        "end_warning": domain.end_warning(agreement),
-        "effective_end": domain.effective_end(agreement),
+        "end_warning": actions.end_warning(agreement),
+        "effective_end": actions.effective_end(agreement),
         "committees": agreement.committees.all(),
     }
     return render(request, "governance/agreement_detail.html", context)
@@ -121,7 +123,7 @@ def agreement_create(request):
         with transaction.atomic():
             form.instance.department = department
             agreement = form.save()
-            domain.ensure_committees(agreement)
+            actions.ensure_committees(agreement)
         messages.success(request, _("L'accord est enregistré."))
         return redirect("governance:agreement_detail", pk=agreement.pk)
     return _form_page(request, "governance/form.html", form, title=_("Nouvel accord départemental"))
@@ -176,10 +178,10 @@ def termination(request, pk):
     form = TerminationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            domain.give_termination_notice(
+            actions.give_termination_notice(
                 request.user, agreement.pk, form.cleaned_data["notice_on"]
             )
-        except domain.GovernanceError as error:
+        except actions.GovernanceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Le préavis de résiliation est enregistré."))
@@ -339,7 +341,7 @@ def meeting_list(request):
 @capability_required(Cap.GOVERNANCE_EDIT)
 def meeting_create(request, pk):
     agreement = _agreement(request, pk)
-    domain.ensure_committees(agreement)
+    actions.ensure_committees(agreement)
     initial = {}
     if request.GET.get("committee"):
         initial["committee"] = agreement.committees.filter(kind=request.GET["committee"]).first()
@@ -398,7 +400,7 @@ def _meeting_action(request, pk, change, success):
     meeting = _meeting(request, pk)
     try:
         change(meeting)
-    except domain.GovernanceError as error:
+    except actions.GovernanceError as error:
         messages.error(request, str(error))
     else:
         if success:
@@ -419,7 +421,7 @@ def meeting_hold(request, pk):
     form.is_valid()
 
     def change(meeting):
-        domain.hold_meeting(request.user, meeting.pk, form.cleaned_data.get("minutes"))
+        actions.hold_meeting(request.user, meeting.pk, form.cleaned_data.get("minutes"))
 
     return _meeting_action(request, pk, change, _("La réunion est enregistrée comme tenue."))
 
@@ -430,7 +432,7 @@ def meeting_cancel(request, pk):
     return _meeting_action(
         request,
         pk,
-        lambda meeting: domain.cancel_meeting(request.user, meeting.pk),
+        lambda meeting: actions.cancel_meeting(request.user, meeting.pk),
         _("La réunion est annulée."),
     )
 
@@ -446,7 +448,7 @@ def meeting_attendance(request, pk):
     return _meeting_action(
         request,
         pk,
-        lambda m: domain.record_attendance(request.user, m.pk, form.presences()),
+        lambda m: actions.record_attendance(request.user, m.pk, form.presences()),
         _("Les présences sont enregistrées."),
     )
 
@@ -461,7 +463,7 @@ def decision_add(request, pk):
     return _meeting_action(
         request,
         pk,
-        lambda m: domain.add_decision(request.user, m.pk, form.cleaned_data["text"]),
+        lambda m: actions.add_decision(request.user, m.pk, form.cleaned_data["text"]),
         _("La décision est enregistrée."),
     )
 
@@ -477,7 +479,7 @@ def follow_up_add(request, pk):
     return _meeting_action(
         request,
         pk,
-        lambda m: domain.add_follow_up(request.user, m.pk, **form.cleaned_data),
+        lambda m: actions.add_follow_up(request.user, m.pk, **form.cleaned_data),
         _("L'action de suivi est enregistrée."),
     )
 
@@ -490,7 +492,7 @@ def follow_up_status(request, pk):
     )
     form = FollowUpStatusForm(request.POST)
     if form.is_valid():
-        domain.set_follow_up_status(request.user, item.pk, form.cleaned_data["status"])
+        actions.set_follow_up_status(request.user, item.pk, form.cleaned_data["status"])
         messages.success(request, _("L'état de l'action de suivi est mis à jour."))
     else:
         _invalid(request, form)
@@ -553,8 +555,8 @@ def statistics_page(request):
     figures, form = _statistics_request(request)
     context = {"form": form, "figures": figures}
     if figures is not None:
-        context["tables"] = exports.tables(figures)
-        context["charts"] = exports.charts(figures)
+        context["tables"] = presentation.tables(figures)
+        context["charts"] = presentation.charts(figures)
         context["query"] = request.GET.urlencode()
         context["method_notes"] = statistics.METHOD_NOTES
     return render(request, "governance/statistics.html", context)
@@ -567,7 +569,7 @@ def statistics_download(request, table, fmt):
     figures, form = _statistics_request(request)
     if figures is None:
         raise Http404
-    tables = {t["slug"]: t for t in exports.tables(figures)}
+    tables = {t["slug"]: t for t in presentation.tables(figures)}
     if table not in tables and table != "all":
         raise Http404
     chosen = list(tables.values()) if table == "all" else [tables[table]]
@@ -575,11 +577,13 @@ def statistics_download(request, table, fmt):
     if fmt == "csv":
         if len(chosen) != 1:
             raise Http404
-        response = HttpResponse(exports.csv_of(chosen[0]), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            presentation.csv_of(chosen[0]), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     response = HttpResponse(
-        exports.xlsx_of(chosen),
+        presentation.xlsx_of(chosen),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

@@ -3,10 +3,10 @@
 from django import template
 from django.utils import timezone
 
-from governance import domain
-from governance.access import agreements_of, meetings_of
-from governance.bilan import visible_reports
+from governance import actions as domain
+from governance.bilan.actions import visible_reports
 from governance.models import Agreement, Meeting
+from governance.statistics.scope import agreements_of, meetings_of
 
 register = template.Library()
 

@@ -8,9 +8,10 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from governance import bilan, bilan_pdf
+from governance.bilan import actions as bilan
+from governance.bilan import render as bilan_pdf
+from governance.bilan.tasks import generate_bilan, request_yearly_bilans
 from governance.models import AnnualReport, ReportFrozen
-from governance.tasks import generate_bilan, request_yearly_bilans
 
 from .factories import copil_meeting, paris_agreement, ready_report
 
@@ -282,7 +283,7 @@ def test_the_beat_entry_is_declared(settings):
 
 @pytest.mark.django_db
 def test_reports_nobody_works_on_are_queued_again(orgs, monkeypatch):
-    from governance import tasks
+    from governance.bilan import tasks
 
     agreement = paris_agreement(orgs)
     now = timezone.now()

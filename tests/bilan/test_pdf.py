@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from governance import bilan_pdf
+from governance.bilan import render as bilan_pdf
 
 BASE = bilan_pdf.STATIC_BASE_URL
 

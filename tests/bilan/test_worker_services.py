@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from beneficiaries.models import Beneficiary
-from governance import bilan_bench, bilan_pdf
+from governance import bilan_bench
 from governance import demo as governance_demo
+from governance.bilan import render as bilan_pdf
 from governance.models import Agreement, AnnualReport
 from partners.models import Organisation, OrganisationKind, User
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from governance import domain
+from governance import actions as domain
 from governance.models import Action, Agreement, Indicator, Meeting
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from governance import domain
+from governance import actions as domain
 from governance.models import (
     Action,
     Agreement,

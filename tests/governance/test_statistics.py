@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from governance import statistics
-from governance.statistics import MASKED, MASKED_COMPLEMENT, compute, masked_paths
+from governance.statistics import figures as statistics
+from governance.statistics.figures import MASKED, MASKED_COMPLEMENT, compute, masked_paths
 from tests.factories import BeneficiaryFactory, InterviewFactory
 
 from .conftest import YEAR, make_referral
@@ -197,7 +197,7 @@ def test_value_of_reads_dotted_keys():
 def test_progress_against_a_target():
     from decimal import Decimal
 
-    from governance.progress import progress_of
+    from governance.plan import progress_of
 
     assert progress_of(Decimal(8), Decimal(16)) == 50
     assert progress_of(Decimal(30), Decimal(10)) == 300

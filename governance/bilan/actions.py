@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from partners.audit import Action as AuditAction
 from partners.audit import record
 
-from .models import Agreement, AnnualReport, Committee, Meeting
+from ..models import Agreement, AnnualReport, Committee, Meeting
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from core.spreadsheets import csv_bytes, neutralise
 from referrals.models import Outcome, RefusalReason, Status
 
 from . import charts as svg
-from .statistics import FIGURE_LABELS, PUBLIC_LABELS, SLICE_FIGURES
+from .figures import FIGURE_LABELS, PUBLIC_LABELS, SLICE_FIGURES
 
 MONTHS = (
     "janv.",

@@ -9,7 +9,7 @@ figures of its own organisation. Platform admins may choose the department.
 from partners.models import Department, Organisation
 from partners.roles import Role, role_of
 
-from .models import Agreement, Meeting
+from ..models import Agreement, Meeting
 
 
 def agreements_of(user):

@@ -29,8 +29,8 @@ from partners.models import OrganisationKind
 from referrals.models import Outcome, RefusalReason
 from referrals.models import Status as ReferralStatus
 
-from . import exports
-from .models import Action, AnnualReport, Committee, FollowUpItem, IndicatorYear, Meeting
+from ..models import Action, AnnualReport, Committee, FollowUpItem, IndicatorYear, Meeting
+from ..statistics import presentation
 
 logger = logging.getLogger(__name__)
 # WeasyPrint reports each layout step at INFO level: too chatty for a worker's log.
@@ -113,14 +113,14 @@ def font_config():
 
 def compute_statistics(department, year):
     """Every figure of the year, masked (the bilan leaves the organisations that own the records)."""
-    from . import statistics
+    from ..statistics import figures as statistics
 
     return statistics.compute(department, year, masked=True)
 
 
 def statistics_notes():
     """Definitions of the figures: the statistics module's own (its docstring, in French)."""
-    from . import statistics
+    from ..statistics import figures as statistics
 
     notes = getattr(statistics, "METHOD_NOTES", None)
     if notes:
@@ -211,7 +211,7 @@ def _overdue_items(agreement, today):
 
 
 def _indicator_value(indicator, year_row, figures):
-    from . import statistics
+    from ..statistics import figures as statistics
 
     if indicator.source == indicator.Source.COMPUTED:
         return statistics.value_of(figures, indicator.statistic)
@@ -385,7 +385,7 @@ MONTHS = [
     "décembre",
 ]
 
-MONTHS_SHORT = exports.MONTHS  # the same abbreviations as the statistics tables
+MONTHS_SHORT = presentation.MONTHS  # the same abbreviations as the statistics tables
 
 
 def label(key, column=""):
@@ -470,7 +470,7 @@ def _series(rows, figures, key_of, label_column=""):
 def charts_of(figures):
     """The SVG charts of the activity section, drawn by governance.charts from the same figures
     the tables print (masked values are drawn as empty bars labelled "< 5")."""
-    from . import charts
+    from ..statistics import charts
 
     drawn = {}
     by_month = figures.get("by_month")
@@ -593,7 +593,7 @@ def store(report, pdf):
 
 def generate(report_id, on_step=lambda key, progress, label: None):
     """Collects, renders and stores the bilan of a report claimed by this worker."""
-    from . import bilan
+    from . import actions
 
     report = AnnualReport.objects.select_related("agreement__department").get(pk=report_id)
 
@@ -609,5 +609,5 @@ def generate(report_id, on_step=lambda key, progress, label: None):
     pdf = render_pdf(html)
     step("store")
     name = store(report, pdf)
-    bilan.complete(report_id, name, hashlib.sha256(pdf).hexdigest(), snapshot)
+    actions.complete(report_id, name, hashlib.sha256(pdf).hexdigest(), snapshot)
     return name
