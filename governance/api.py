@@ -15,9 +15,10 @@ from rest_framework.response import Response
 from partners.access import HasCapability
 from partners.roles import Cap
 
+from . import statistics
 from .bilan import api as bilan_api
 from .models import Agreement, Meeting, Signatory
-from .statistics import figures as statistics
+from .statistics.figures import PARTNER_FIGURES, SLICE_FIGURES, STATUS_GROUPS
 from .statistics.scope import ScopeError, agreements_of, meetings_of, statistics_scope
 
 
@@ -111,7 +112,7 @@ def _fields(keys):
 
 
 StatisticsSliceSerializer = type(
-    "StatisticsSliceSerializer", (serializers.Serializer,), _fields(statistics.SLICE_FIGURES)
+    "StatisticsSliceSerializer", (serializers.Serializer,), _fields(SLICE_FIGURES)
 )
 SpeDecisionsSerializer = type(
     "SpeDecisionsSerializer",
@@ -119,7 +120,7 @@ SpeDecisionsSerializer = type(
     _fields(("oriented", "dispensed", "already_followed", "not_job_seeking")),
 )
 ReferralsByStatusSerializer = type(
-    "ReferralsByStatusSerializer", (serializers.Serializer,), _fields(statistics.STATUS_GROUPS)
+    "ReferralsByStatusSerializer", (serializers.Serializer,), _fields(STATUS_GROUPS)
 )
 StatisticsPartnerSerializer = type(
     "StatisticsPartnerSerializer",
@@ -128,14 +129,14 @@ StatisticsPartnerSerializer = type(
         "organisation": serializers.IntegerField(),
         "name": serializers.CharField(),
         "kind": serializers.CharField(),
-        **_fields(statistics.PARTNER_FIGURES),
+        **_fields(PARTNER_FIGURES),
         "acceptance_rate": serializers.FloatField(allow_null=True),
     },
 )
 StatisticsMonthSerializer = type(
     "StatisticsMonthSerializer",
     (serializers.Serializer,),
-    {"month": serializers.IntegerField(), **_fields(statistics.SLICE_FIGURES)},
+    {"month": serializers.IntegerField(), **_fields(SLICE_FIGURES)},
 )
 
 

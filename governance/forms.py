@@ -22,7 +22,8 @@ from .models import (
     Meeting,
     Signatory,
 )
-from .statistics import figures as statistics
+from .statistics.figures import INDICATOR_STATISTICS
+from .statistics.presentation import FIGURE_LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -121,7 +122,7 @@ class ActionForm(DsfrBaseForm, forms.ModelForm):
 
 
 STATISTIC_CHOICES = [("", _("— (indicateur saisi)"))] + [
-    (key, statistics.FIGURE_LABELS.get(key, key)) for key in statistics.INDICATOR_STATISTICS
+    (key, FIGURE_LABELS.get(key, key)) for key in INDICATOR_STATISTICS
 ]
 
 

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
+from . import statistics
 from .models import Indicator
-from .statistics import figures as statistics
 
 # Figures where less is better: the target is a ceiling.
 LOWER_IS_BETTER = {

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from partners.access import capability_required
 from partners.roles import Cap, has_capability
 
-from . import actions
+from . import actions, statistics
 from .forms import (
     ActionForm,
     AgreementForm,
@@ -39,7 +39,6 @@ from .forms import (
 from .invitations import ics, recipients, send_invitations_on_commit
 from .models import Action, Agreement, FollowUpItem, Indicator, IndicatorYear, Meeting
 from .plan import indicator_rows
-from .statistics import figures as statistics
 from .statistics import presentation
 from .statistics.scope import ScopeError, agreements_of, meetings_of, partners_of, statistics_scope
 
@@ -558,7 +557,7 @@ def statistics_page(request):
         context["tables"] = presentation.tables(figures)
         context["charts"] = presentation.charts(figures)
         context["query"] = request.GET.urlencode()
-        context["method_notes"] = statistics.METHOD_NOTES
+        context["method_notes"] = presentation.METHOD_NOTES
     return render(request, "governance/statistics.html", context)
 
 

@@ -26,6 +26,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.IN_PROGRESS)
+# Every referral the partner accepted, whatever became of it since.
+ACCEPTED_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.CLOSED)
 ANSWERED_STATUSES = (
     Status.ACCEPTED,
     Status.REFUSED,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from governance.bilan import actions as bilan
 from governance.bilan import render as bilan_pdf
+from governance.bilan import snapshot
 from governance.bilan.tasks import generate_bilan, request_yearly_bilans
 from governance.models import AnnualReport, ReportFrozen
 
@@ -56,7 +57,7 @@ def test_a_requested_bilan_is_generated_after_commit(
     assert report.snapshot["department"]["code"] == "75"
     assert (
         report.snapshot["statistics"]["cir_signatories"]
-        == bilan_pdf.compute_statistics(agreement.department, 2025)["cir_signatories"]
+        == snapshot.compute_statistics(agreement.department, 2025)["cir_signatories"]
     )
     assert [s["representative"] for s in report.snapshot["signatories"]][:2] == [
         "Magali CHARBONNEAU",
