@@ -20,7 +20,7 @@ from partners.roles import Cap, has_capability
 
 from ..models import Agreement, AnnualReport
 from . import actions
-from .views import pdf_response
+from .render import pdf_response
 
 
 class PdfRenderer(BaseRenderer):

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -191,3 +192,15 @@ def generate(report_id, on_step=lambda key, progress, label: None):
     name = store(report, pdf)
     actions.complete(report_id, name, hashlib.sha256(pdf).hexdigest(), snapshot)
     return name
+
+
+def pdf_response(report):
+    """The stored PDF as a download (pages and API)."""
+    response = FileResponse(
+        report.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"bilan-{report.agreement.department.code}-{report.year}-v{report.version}.pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from partners.roles import Cap, has_capability
 from ..models import AnnualReport
 from . import actions
 from .forms import RequestForm, ValidateForm
+from .render import pdf_response
 
 REFRESH_SECONDS = 3
 
@@ -143,14 +144,3 @@ def report_download(request, pk):
         raise Http404
     actions.record_download(request.user, report)
     return pdf_response(report)
-
-
-def pdf_response(report):
-    response = FileResponse(
-        report.pdf.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"bilan-{report.agreement.department.code}-{report.year}-v{report.version}.pdf",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
