@@ -14,6 +14,11 @@ urlpatterns = [
     path("accords/<int:pk>/avenants/ajouter/", views.amendment_add, name="amendment_add"),
     path("accords/<int:pk>/resiliation/", views.termination, name="termination"),
     path("accords/<int:pk>/plan-d-actions/", views.action_plan, name="action_plan"),
+    path(
+        "accords/<int:pk>/plan-d-actions.<str:fmt>",
+        views.action_plan_download,
+        name="action_plan_download",
+    ),
     path("accords/<int:pk>/actions/ajouter/", views.action_create, name="action_create"),
     path("accords/<int:pk>/reunions/nouvelle/", views.meeting_create, name="meeting_create"),
     path("actions/<int:pk>/modifier/", views.action_edit, name="action_edit"),

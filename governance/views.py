@@ -8,7 +8,6 @@ and aggregated figures.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 from partners.access import capability_required
 from partners.roles import Cap, has_capability
 
-from . import actions, statistics
+from . import actions, plan, statistics
 from .forms import (
     ActionForm,
     AgreementForm,
@@ -38,7 +37,6 @@ from .forms import (
 )
 from .invitations import ics, recipients, send_invitations_on_commit
 from .models import Action, Agreement, FollowUpItem, Indicator, IndicatorYear, Meeting
-from .plan import indicator_rows
 from .statistics import presentation
 from .statistics.scope import ScopeError, agreements_of, meetings_of, partners_of, statistics_scope
 
@@ -206,20 +204,7 @@ def termination(request, pk):
 def action_plan(request, pk):
     agreement = _agreement(request, pk)
     year = _year(request)
-    actions = (
-        Action.objects.filter(agreement=agreement)
-        .select_related("axis", "lead_organisation")
-        .prefetch_related(
-            "partner_organisations",
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.prefetch_related(
-                    Prefetch("years", queryset=IndicatorYear.objects.filter(year=year))
-                ),
-            ),
-        )
-    )
-    rows = indicator_rows(agreement, actions, year)
+    rows = plan.indicator_rows(agreement, plan.actions_of(agreement, year), year)
     context = {
         "agreement": agreement,
         "year": year,
@@ -228,6 +213,27 @@ def action_plan(request, pk):
         "years": range(agreement.starts_on.year, max(agreement.ends_on.year, year) + 1),
     }
     return render(request, "governance/action_plan.html", context)
+
+
+@capability_required(Cap.GOVERNANCE_VIEW)
+def action_plan_download(request, pk, fmt):
+    """The indicators of the plan for a year as CSV or XLSX: the page's figures and verdicts."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    agreement = _agreement(request, pk)
+    year = _year(request)
+    rows = plan.indicator_rows(agreement, plan.actions_of(agreement, year), year)
+    table = presentation.plan_table(rows, year)
+    name = f"plan-d-actions-{agreement.department.code}-{year}"
+    if fmt == "csv":
+        response = HttpResponse(presentation.csv_of(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            presentation.xlsx_of([table]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 @capability_required(Cap.GOVERNANCE_EDIT)

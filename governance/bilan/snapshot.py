@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..models import Action, Committee, FollowUpItem, IndicatorYear, Meeting
+from .. import plan
+from ..models import Committee, FollowUpItem, Meeting
 from ..statistics import presentation
 from ..statistics.masking import MASKED
 
@@ -109,63 +110,37 @@ def _overdue_items(agreement, today):
     ]
 
 
-def _indicator_value(indicator, year_row, figures):
-    from .. import statistics
-
-    if indicator.source == indicator.Source.COMPUTED:
-        return statistics.value_of(figures, indicator.statistic)
-    return year_row.value if year_row else None
-
-
-def _reached(value, target):
-    if value is None or target is None or isinstance(value, str):
-        return None
-    return Decimal(str(value)) >= target
-
-
 def _actions(agreement, year, figures):
-    actions = (
-        Action.objects.filter(agreement=agreement)
-        .select_related("axis", "lead_organisation")
-        .prefetch_related("partner_organisations", "indicators")
-    )
-    targets = {
-        row.indicator_id: row
-        for row in IndicatorYear.objects.filter(indicator__action__agreement=agreement, year=year)
-    }
-    result = []
-    for action in actions:
-        indicators = []
-        for indicator in action.indicators.all():
-            row = targets.get(indicator.pk)
-            value = _indicator_value(indicator, row, figures)
-            target = row.target if row else None
-            indicators.append(
+    """The action plan of the year, judged by the action plan's own rule (``plan``)."""
+    rows = plan.indicator_rows(agreement, plan.actions_of(agreement, year), year, figures)
+    return [
+        {
+            "axis": row["action"].axis.number,
+            "axis_title": row["action"].axis.title,
+            "title": row["action"].title,
+            "status": row["action"].status,
+            "status_label": row["action"].get_status_display(),
+            "lead": row["action"].lead_organisation.name,
+            "partners": [org.name for org in row["action"].partner_organisations.all()],
+            "starts_on": row["action"].starts_on,
+            "ends_on": row["action"].ends_on,
+            "indicators": [
                 {
-                    "name": indicator.name,
-                    "unit": indicator.unit,
-                    "source": indicator.get_source_display(),
-                    "target": target,
-                    "value": value,
-                    "reached": _reached(value, target),
-                    "comment": row.comment if row else "",
+                    "name": entry["indicator"].name,
+                    "unit": entry["indicator"].unit,
+                    "source": entry["indicator"].get_source_display(),
+                    "target": entry["target"],
+                    "value": entry["value"],
+                    "ceiling": entry["ceiling"],
+                    "reached": entry["reached"],
+                    "verdict": str(entry["verdict"].label),
+                    "comment": entry["comment"],
                 }
-            )
-        result.append(
-            {
-                "axis": action.axis.number,
-                "axis_title": action.axis.title,
-                "title": action.title,
-                "status": action.status,
-                "status_label": action.get_status_display(),
-                "lead": action.lead_organisation.name,
-                "partners": [org.name for org in action.partner_organisations.all()],
-                "starts_on": action.starts_on,
-                "ends_on": action.ends_on,
-                "indicators": indicators,
-            }
-        )
-    return result
+                for entry in row["indicators"]
+            ],
+        }
+        for row in rows
+    ]
 
 
 def collect(report):

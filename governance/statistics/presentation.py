@@ -310,6 +310,42 @@ def _slices(values):
     }
 
 
+def plan_table(rows, year):
+    """The indicators of the action plan (``governance.plan.indicator_rows``) as a table: the
+    page prints the same values and the same verdict."""
+    return {
+        "slug": "plan",
+        "title": str(_("Plan d'actions — indicateurs %(year)s") % {"year": year}),
+        "columns": [
+            str(column)
+            for column in (
+                _("Axe"),
+                _("Action"),
+                _("Indicateur"),
+                _("Unité"),
+                _("Cible"),
+                _("Réalisé"),
+                _("Avancement (%)"),
+                _("Appréciation"),
+            )
+        ],
+        "rows": [
+            [
+                row["action"].axis.number,
+                row["action"].title,
+                entry["indicator"].name,
+                entry["indicator"].unit,
+                entry["target"],
+                _shown(entry["value"]),
+                _shown(entry["progress"]),
+                str(entry["verdict"].label),
+            ]
+            for row in rows
+            for entry in row["indicators"]
+        ],
+    }
+
+
 def csv_of(table):
     return csv_bytes([table["columns"], *table["rows"]])
 

@@ -86,7 +86,9 @@ def test_the_document_shows_governance_and_the_action_plan(
         "source": "Saisi",
         "target": 4,
         "value": 2,
+        "ceiling": False,
         "reached": False,
+        "verdict": "Non atteint",
         "comment": "",
     }
     text = pdf_text(report)
