@@ -1,20 +1,15 @@
 """The agreement, its action plan, its committees and meetings, and the annual bilan."""
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import months_after
 from partners.models import Department, DepartmentScopedQuerySet, Organisation
 
 TERMINATION_NOTICE_MONTHS = 3
-
-
-def add_months(day, months):
-    """The same day ``months`` later (the last day of the month when it has no such day)."""
-    return day + relativedelta(months=months)
 
 
 class Agreement(models.Model):
@@ -56,7 +51,7 @@ class Agreement(models.Model):
         """Termination takes effect three months after the notice (registered letter)."""
         if self.termination_notice_on is None:
             return None
-        return add_months(self.termination_notice_on, TERMINATION_NOTICE_MONTHS)
+        return months_after(self.termination_notice_on, TERMINATION_NOTICE_MONTHS)
 
 
 class Axis(models.Model):

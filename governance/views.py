@@ -7,7 +7,6 @@ and aggregated figures.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from partners.access import capability_required
 from partners.roles import Cap, has_capability
 
-from . import actions, plan, statistics
+from . import actions, plan, queries, statistics
 from .forms import (
     ActionForm,
     AgreementForm,
@@ -83,9 +82,9 @@ def index(request):
         now = timezone.now()
         meetings = meetings_of(request.user).filter(committee__agreement=agreement)
         context.update(
-            cadence=actions.cadence(agreement, year),
-            end_warning=actions.end_warning(agreement),
-            overdue_items=actions.overdue_follow_ups(agreement),
+            cadence=queries.cadence(agreement, year),
+            end_warning=queries.end_warning(agreement),
+            overdue_items=queries.overdue_follow_ups(agreement),
             upcoming=meetings.filter(date__gte=now)
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("date")[:5],
@@ -105,8 +104,8 @@ def agreement_detail(request, pk):
         "signatories": agreement.signatories.select_related("organisation"),
         "axes": agreement.axes.all(),
         "amendments": agreement.amendments.all(),
-        "end_warning": actions.end_warning(agreement),
-        "effective_end": actions.effective_end(agreement),
+        "end_warning": queries.end_warning(agreement),
+        "effective_end": queries.effective_end(agreement),
         "committees": agreement.committees.all(),
     }
     return render(request, "governance/agreement_detail.html", context)
@@ -117,10 +116,7 @@ def agreement_create(request):
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         department = request.user.active_membership.organisation.department
-        with transaction.atomic():
-            form.instance.department = department
-            agreement = form.save()
-            actions.ensure_committees(agreement)
+        agreement = actions.create_agreement(request.user, department, form.cleaned_data)
         messages.success(request, _("L'accord est enregistré."))
         return redirect("governance:agreement_detail", pk=agreement.pk)
     return _form_page(request, "governance/form.html", form, title=_("Nouvel accord départemental"))
@@ -131,7 +127,7 @@ def agreement_edit(request, pk):
     agreement = _agreement(request, pk)
     form = AgreementForm(request.POST or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        actions.update_agreement(request.user, agreement.pk, form.cleaned_data)
         messages.success(request, _("L'accord est modifié."))
         return redirect("governance:agreement_detail", pk=agreement.pk)
     return _form_page(
@@ -241,8 +237,7 @@ def action_create(request, pk):
     agreement = _agreement(request, pk)
     form = ActionForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
-        form.instance.agreement = agreement
-        form.save()
+        actions.create_action(request.user, agreement.pk, form.cleaned_data)
         messages.success(request, _("L'action est ajoutée au plan."))
         return redirect("governance:action_plan", pk=agreement.pk)
     return _form_page(
@@ -264,7 +259,7 @@ def action_edit(request, pk):
     action = _action(request, pk)
     form = ActionForm(request.POST or None, instance=action, agreement=action.agreement)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        actions.update_action(request.user, action.pk, form.cleaned_data)
         messages.success(request, _("L'action est modifiée."))
         return redirect("governance:action_plan", pk=action.agreement_id)
     return _form_page(

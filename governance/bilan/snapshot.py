@@ -7,11 +7,10 @@ action plan's rules (``governance.plan``); it re-implements none of them.
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
-from .. import plan
-from ..models import Committee, FollowUpItem, Meeting
+from .. import plan, queries
+from ..models import Meeting
 from ..statistics import presentation
 from ..statistics.masking import MASKED
 
@@ -43,19 +42,8 @@ def _jsonable(value):
 
 
 def _committees(agreement, year):
-    """Meetings of the year per committee against the cadence the agreement requires."""
-    held = Q(meetings__date__year=year, meetings__status=Meeting.Status.HELD)
-    committees = Committee.objects.filter(agreement=agreement).annotate(
-        held=Count("meetings", filter=held),
-        planned=Count(
-            "meetings",
-            filter=Q(meetings__date__year=year, meetings__status=Meeting.Status.PLANNED),
-        ),
-        cancelled=Count(
-            "meetings",
-            filter=Q(meetings__date__year=year, meetings__status=Meeting.Status.CANCELLED),
-        ),
-    )
+    """Meetings of the year per committee against the cadence the agreement requires
+    (``queries.cadence``)."""
     meetings = (
         Meeting.objects.filter(committee__agreement=agreement, date__year=year)
         .select_related("committee")
@@ -74,30 +62,21 @@ def _committees(agreement, year):
         )
     return [
         {
-            "kind": committee.kind,
-            "label": committee.get_kind_display(),
-            "chair": committee.chair,
-            "required": committee.required_per_year,
-            "held": committee.held,
-            "planned": committee.planned,
-            "cancelled": committee.cancelled,
-            "behind": committee.held < committee.required_per_year,
-            "meetings": by_committee.get(committee.pk, []),
+            "kind": row["committee"].kind,
+            "label": row["committee"].get_kind_display(),
+            "chair": row["committee"].chair,
+            "required": row["required"],
+            "held": row["held"],
+            "planned": row["planned"],
+            "cancelled": row["cancelled"],
+            "behind": row["behind"],
+            "meetings": by_committee.get(row["committee"].pk, []),
         }
-        for committee in committees
+        for row in queries.cadence(agreement, year)
     ]
 
 
 def _overdue_items(agreement, today):
-    items = (
-        FollowUpItem.objects.filter(
-            meeting__committee__agreement=agreement,
-            status=FollowUpItem.Status.OPEN,
-            due_on__lt=today,
-        )
-        .select_related("owner", "meeting__committee")
-        .order_by("due_on")
-    )
     return [
         {
             "description": item.description,
@@ -106,7 +85,7 @@ def _overdue_items(agreement, today):
             "meeting": str(item.meeting),
             "days_late": (today - item.due_on).days,
         }
-        for item in items
+        for item in queries.overdue_follow_ups(agreement, today)
     ]
 
 

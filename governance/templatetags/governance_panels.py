@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from governance import actions as domain
+from governance import queries as domain
 from governance.bilan.actions import visible_reports
 from governance.models import Agreement, Meeting
 from governance.statistics.scope import agreements_of, meetings_of

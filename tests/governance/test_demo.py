@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from governance import actions as domain
+from governance import queries
 from governance.models import Action, Agreement, Indicator, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_demo_agreements_and_cadence(settings):
     assert Indicator.objects.filter(action__agreement=paris, source="computed").exists()
     years = {m.date.year for m in Meeting.objects.filter(committee__agreement=paris)}
     assert years == {2023, 2024, 2025, 2026}
-    cadence = {row["committee"].kind: row for row in domain.cadence(paris, 2026)}
+    cadence = {row["committee"].kind: row for row in queries.cadence(paris, 2026)}
     assert cadence["copil"]["behind"] and cadence["copil"]["held"] == 1
     assert not cadence["technical"]["behind"]
     assert Agreement.objects.filter(department__code="93").exists()
