@@ -19,7 +19,7 @@ from . import statistics
 from .bilan import api as bilan_api
 from .models import Agreement, Meeting, Signatory
 from .statistics.figures import PARTNER_FIGURES, SLICE_FIGURES, STATUS_GROUPS
-from .statistics.scope import ScopeError, agreements_of, meetings_of, statistics_scope
+from .statistics.scope import ScopeError, statistics_scope
 
 
 class SignatorySerializer(serializers.ModelSerializer):
@@ -74,7 +74,8 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            agreements_of(self.request.user)
+            Agreement.objects.visible_to(self.request.user)
+            .select_related("department")
             .prefetch_related("signatories__organisation", "axes")
             .order_by("-starts_on", "pk")
         )
@@ -99,7 +100,12 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        return meetings_of(self.request.user).prefetch_related("invited").order_by("-date", "pk")
+        return (
+            Meeting.objects.visible_to(self.request.user)
+            .select_related("committee__agreement")
+            .prefetch_related("invited")
+            .order_by("-date", "pk")
+        )
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["< 5", "≥ 5"]}]})

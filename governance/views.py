@@ -37,22 +37,26 @@ from .forms import (
 from .invitations import ics, recipients, send_invitations_on_commit
 from .models import Action, Agreement, FollowUpItem, Indicator, IndicatorYear, Meeting
 from .statistics import presentation
-from .statistics.scope import ScopeError, agreements_of, meetings_of, partners_of, statistics_scope
+from .statistics.scope import ScopeError, partners_of, statistics_scope
 
 PAST_MEETINGS_PER_PAGE = 20
 
 
 def _agreement(request, pk):
-    return get_object_or_404(agreements_of(request.user), pk=pk)
+    return get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related("department"), pk=pk
+    )
 
 
 def _meeting(request, pk):
-    return get_object_or_404(meetings_of(request.user), pk=pk)
+    return get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("committee__agreement"), pk=pk
+    )
 
 
 def _current_agreement(user):
     """The agreement the governance page is about: in force first, then the latest."""
-    agreements = agreements_of(user)
+    agreements = Agreement.objects.visible_to(user)
     return (
         agreements.filter(status=Agreement.Status.IN_FORCE).order_by("-starts_on").first()
         or agreements.order_by("-starts_on").first()
@@ -77,10 +81,18 @@ def _form_page(request, template, form, **context):
 def index(request):
     agreement = _current_agreement(request.user)
     year = timezone.localdate().year
-    context = {"agreement": agreement, "year": year, "agreements": agreements_of(request.user)}
+    context = {
+        "agreement": agreement,
+        "year": year,
+        "agreements": Agreement.objects.visible_to(request.user),
+    }
     if agreement is not None:
         now = timezone.now()
-        meetings = meetings_of(request.user).filter(committee__agreement=agreement)
+        meetings = (
+            Meeting.objects.visible_to(request.user)
+            .select_related("committee")
+            .filter(committee__agreement=agreement)
+        )
         context.update(
             cadence=queries.cadence(agreement, year),
             end_warning=queries.end_warning(agreement),
@@ -247,9 +259,7 @@ def action_create(request, pk):
 
 def _action(request, pk):
     return get_object_or_404(
-        Action.objects.filter(agreement__in=agreements_of(request.user)).select_related(
-            "agreement__department"
-        ),
+        Action.objects.visible_to(request.user).select_related("agreement__department"),
         pk=pk,
     )
 
@@ -289,9 +299,7 @@ def indicator_add(request, pk):
 def indicator_year(request, pk):
     """The target of an indicator for a year and, for a manual one, its value."""
     indicator = get_object_or_404(
-        Indicator.objects.filter(action__agreement__in=agreements_of(request.user)).select_related(
-            "action__agreement"
-        ),
+        Indicator.objects.visible_to(request.user).select_related("action__agreement"),
         pk=pk,
     )
     year = _year(request)
@@ -326,7 +334,11 @@ def indicator_year(request, pk):
 @capability_required(Cap.GOVERNANCE_VIEW)
 def meeting_list(request):
     now = timezone.now()
-    meetings = meetings_of(request.user).order_by("date")
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .select_related("committee__agreement")
+        .order_by("date")
+    )
     past = Paginator(meetings.filter(date__lt=now).order_by("-date"), PAST_MEETINGS_PER_PAGE)
     page = past.get_page(request.GET.get("page"))
     context = {
@@ -487,9 +499,7 @@ def follow_up_add(request, pk):
 @require_POST
 @capability_required(Cap.GOVERNANCE_EDIT)
 def follow_up_status(request, pk):
-    item = get_object_or_404(
-        FollowUpItem.objects.filter(meeting__in=meetings_of(request.user)), pk=pk
-    )
+    item = get_object_or_404(FollowUpItem.objects.visible_to(request.user), pk=pk)
     form = FollowUpStatusForm(request.POST)
     if form.is_valid():
         actions.set_follow_up_status(request.user, item.pk, form.cleaned_data["status"])

@@ -87,7 +87,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema, without a person
             return AnnualReport.objects.none()
-        return actions.visible_reports(self.request.user).order_by("-year", "agreement", "-version")
+        return AnnualReport.objects.visible_to(self.request.user).order_by(
+            "-year", "agreement", "-version"
+        )
 
     @extend_schema(request=ReportRequestSerializer, responses={202: ReportSerializer})
     def create(self, request):

@@ -28,7 +28,7 @@ def _report(request, pk):
     if not _may_see_reports(request.user):
         raise Http404
     return get_object_or_404(
-        actions.visible_reports(request.user).select_related(
+        AnnualReport.objects.visible_to(request.user).select_related(
             "agreement__department", "validated_by_meeting__committee"
         ),
         pk=pk,
@@ -38,7 +38,7 @@ def _report(request, pk):
 def report_list(request):
     if not _may_see_reports(request.user):
         raise Http404
-    reports = actions.visible_reports(request.user).select_related(
+    reports = AnnualReport.objects.visible_to(request.user).select_related(
         "agreement__department", "validated_by_meeting__committee"
     )
     page = Paginator(reports.order_by("-year", "agreement__title", "-version"), 25).get_page(
@@ -68,7 +68,7 @@ def report_request(request):
                 % {"year": report.year, "version": report.version},
             )
             return redirect("governance:bilan:detail", pk=report.pk)
-    reports = actions.visible_reports(request.user).select_related(
+    reports = AnnualReport.objects.visible_to(request.user).select_related(
         "agreement__department", "validated_by_meeting__committee"
     )
     page = Paginator(reports.order_by("-year", "agreement__title", "-version"), 25).get_page(1)
@@ -78,7 +78,7 @@ def report_request(request):
 def report_detail(request, pk):
     report = _report(request, pk)
     versions = (
-        actions.visible_reports(request.user)
+        AnnualReport.objects.visible_to(request.user)
         .filter(agreement=report.agreement_id, year=report.year)
         .select_related("validated_by_meeting__committee")
     )

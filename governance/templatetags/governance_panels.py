@@ -4,9 +4,7 @@ from django import template
 from django.utils import timezone
 
 from governance import queries as domain
-from governance.bilan.actions import visible_reports
-from governance.models import Agreement, Meeting
-from governance.statistics.scope import agreements_of, meetings_of
+from governance.models import Agreement, AnnualReport, Meeting
 
 register = template.Library()
 
@@ -14,7 +12,7 @@ register = template.Library()
 @register.inclusion_tag("governance/_panel.html", takes_context=True)
 def governance_panel(context):
     user = context["request"].user
-    agreements = agreements_of(user)
+    agreements = Agreement.objects.visible_to(user)
     agreement = (
         agreements.filter(status=Agreement.Status.IN_FORCE).order_by("-starts_on").first()
         or agreements.order_by("-starts_on").first()
@@ -25,12 +23,13 @@ def governance_panel(context):
         result.update(
             cadence=domain.cadence(agreement, year),
             end_warning=domain.end_warning(agreement),
-            upcoming=meetings_of(user)
+            upcoming=Meeting.objects.visible_to(user)
+            .select_related("committee")
             .filter(committee__agreement=agreement, date__gte=timezone.now())
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("date")[:3],
             overdue_count=domain.overdue_follow_ups(agreement).count(),
-            latest_report=visible_reports(user)
+            latest_report=AnnualReport.objects.visible_to(user)
             .filter(agreement=agreement)
             .order_by("-year", "-version")
             .first(),

@@ -221,7 +221,11 @@ def test_the_copil_validates_a_ready_report_which_then_never_changes(orgs, prefe
         report.delete()
     with pytest.raises(ReportFrozen):
         AnnualReport.objects.filter(pk=report.pk).delete()
-    assert AnnualReport.objects.filter(pk=report.pk).update(sha256="2" * 64) == 0
+    # A bulk update raises too (it used to skip the validated row silently).
+    with pytest.raises(ReportFrozen):
+        AnnualReport.objects.filter(pk=report.pk).update(sha256="2" * 64)
+    with pytest.raises(ReportFrozen):
+        AnnualReport.objects.filter(agreement=report.agreement).update(step="x")
     with pytest.raises(bilan.ReportError, match="déjà validé"):
         bilan.validate_report(prefecture, report.pk, meeting)
     report.refresh_from_db()
