@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,6 +69,16 @@ def _year(request):
     if value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
     return timezone.localdate().year
+
+
+def _next(request, default):
+    """Where to go after a POST: ``next`` when it stays on this site, else ``default``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def _form_page(request, template, form, **context):
@@ -506,7 +517,7 @@ def follow_up_status(request, pk):
         messages.success(request, _("L'état de l'action de suivi est mis à jour."))
     else:
         _invalid(request, form)
-    return redirect(request.POST.get("next") or "governance:index")
+    return redirect(_next(request, "governance:index"))
 
 
 @require_POST
