@@ -418,46 +418,42 @@ def meeting_detail(request, pk):
     return render(request, "governance/meeting_detail.html", context)
 
 
-def _meeting_action(request, pk, change, success):
-    """POST a change of a meeting through its domain function; errors come back as messages."""
-    meeting = _meeting(request, pk)
-    try:
-        change(meeting)
-    except actions.GovernanceError as error:
-        messages.error(request, str(error))
-    else:
-        if success:
-            messages.success(request, success)
-    return redirect("governance:meeting_detail", pk=meeting.pk)
-
-
 def _invalid(request, form):
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
 
 
+def _back_to(meeting):
+    return redirect("governance:meeting_detail", pk=meeting.pk)
+
+
 @require_POST
 @capability_required(Cap.GOVERNANCE_EDIT)
 def meeting_hold(request, pk):
+    meeting = _meeting(request, pk)
     form = MinutesForm(request.POST)
     form.is_valid()
-
-    def change(meeting):
+    try:
         actions.hold_meeting(request.user, meeting.pk, form.cleaned_data.get("minutes"))
-
-    return _meeting_action(request, pk, change, _("La réunion est enregistrée comme tenue."))
+    except actions.GovernanceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("La réunion est enregistrée comme tenue."))
+    return _back_to(meeting)
 
 
 @require_POST
 @capability_required(Cap.GOVERNANCE_EDIT)
 def meeting_cancel(request, pk):
-    return _meeting_action(
-        request,
-        pk,
-        lambda meeting: actions.cancel_meeting(request.user, meeting.pk),
-        _("La réunion est annulée."),
-    )
+    meeting = _meeting(request, pk)
+    try:
+        actions.cancel_meeting(request.user, meeting.pk)
+    except actions.GovernanceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("La réunion est annulée."))
+    return _back_to(meeting)
 
 
 @require_POST
@@ -467,28 +463,31 @@ def meeting_attendance(request, pk):
     form = AttendanceForm(request.POST, meeting=meeting)
     if not form.is_valid():
         _invalid(request, form)
-        return redirect("governance:meeting_detail", pk=meeting.pk)
-    return _meeting_action(
-        request,
-        pk,
-        lambda m: actions.record_attendance(request.user, m.pk, form.presences()),
-        _("Les présences sont enregistrées."),
-    )
+        return _back_to(meeting)
+    try:
+        actions.record_attendance(request.user, meeting.pk, form.presences())
+    except actions.GovernanceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Les présences sont enregistrées."))
+    return _back_to(meeting)
 
 
 @require_POST
 @capability_required(Cap.GOVERNANCE_EDIT)
 def decision_add(request, pk):
+    meeting = _meeting(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         _invalid(request, form)
-        return redirect("governance:meeting_detail", pk=pk)
-    return _meeting_action(
-        request,
-        pk,
-        lambda m: actions.add_decision(request.user, m.pk, form.cleaned_data["text"]),
-        _("La décision est enregistrée."),
-    )
+        return _back_to(meeting)
+    try:
+        actions.add_decision(request.user, meeting.pk, form.cleaned_data["text"])
+    except actions.GovernanceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("La décision est enregistrée."))
+    return _back_to(meeting)
 
 
 @require_POST
@@ -498,13 +497,14 @@ def follow_up_add(request, pk):
     form = FollowUpForm(request.POST, meeting=meeting)
     if not form.is_valid():
         _invalid(request, form)
-        return redirect("governance:meeting_detail", pk=meeting.pk)
-    return _meeting_action(
-        request,
-        pk,
-        lambda m: actions.add_follow_up(request.user, m.pk, **form.cleaned_data),
-        _("L'action de suivi est enregistrée."),
-    )
+        return _back_to(meeting)
+    try:
+        actions.add_follow_up(request.user, meeting.pk, **form.cleaned_data)
+    except actions.GovernanceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("L'action de suivi est enregistrée."))
+    return _back_to(meeting)
 
 
 @require_POST
