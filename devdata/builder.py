@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
-from governance import domain as governance_actions
+from governance import actions as governance_actions
 from governance.models import Committee, FollowUpItem, Meeting
 from partners.models import AuditEntry, Department, Membership, Organisation, OrganisationKind, User
 from referrals import actions as referral_actions
@@ -252,7 +252,7 @@ class Referrals:
         self.dates.apply()
 
 
-# --- Governance: meetings held through governance.domain ---------------------------------------
+# --- Governance: meetings held through governance.actions --------------------------------------
 
 
 def meeting(committee, day, *, place, agenda="", hour=14):

@@ -1,3 +1,3 @@
 """Admin of the governance app."""
 
-from . import bilan_admin  # noqa: F401  (the annual bilan registers its own admin)
+from .bilan import admin as bilan_admin  # noqa: F401  (the annual bilan registers its own admin)

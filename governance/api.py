@@ -15,9 +15,11 @@ from rest_framework.response import Response
 from partners.access import HasCapability
 from partners.roles import Cap
 
-from . import bilan_api, statistics
-from .access import ScopeError, agreements_of, meetings_of, statistics_scope
+from . import statistics
+from .bilan import api as bilan_api
 from .models import Agreement, Meeting, Signatory
+from .statistics.figures import PARTNER_FIGURES, SLICE_FIGURES, STATUS_GROUPS
+from .statistics.scope import ScopeError, statistics_scope
 
 
 class SignatorySerializer(serializers.ModelSerializer):
@@ -72,7 +74,8 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            agreements_of(self.request.user)
+            Agreement.objects.visible_to(self.request.user)
+            .select_related("department")
             .prefetch_related("signatories__organisation", "axes")
             .order_by("-starts_on", "pk")
         )
@@ -97,7 +100,12 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        return meetings_of(self.request.user).prefetch_related("invited").order_by("-date", "pk")
+        return (
+            Meeting.objects.visible_to(self.request.user)
+            .select_related("committee__agreement")
+            .prefetch_related("invited")
+            .order_by("-date", "pk")
+        )
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["< 5", "≥ 5"]}]})
@@ -110,7 +118,7 @@ def _fields(keys):
 
 
 StatisticsSliceSerializer = type(
-    "StatisticsSliceSerializer", (serializers.Serializer,), _fields(statistics.SLICE_FIGURES)
+    "StatisticsSliceSerializer", (serializers.Serializer,), _fields(SLICE_FIGURES)
 )
 SpeDecisionsSerializer = type(
     "SpeDecisionsSerializer",
@@ -118,7 +126,7 @@ SpeDecisionsSerializer = type(
     _fields(("oriented", "dispensed", "already_followed", "not_job_seeking")),
 )
 ReferralsByStatusSerializer = type(
-    "ReferralsByStatusSerializer", (serializers.Serializer,), _fields(statistics.STATUS_GROUPS)
+    "ReferralsByStatusSerializer", (serializers.Serializer,), _fields(STATUS_GROUPS)
 )
 StatisticsPartnerSerializer = type(
     "StatisticsPartnerSerializer",
@@ -127,14 +135,14 @@ StatisticsPartnerSerializer = type(
         "organisation": serializers.IntegerField(),
         "name": serializers.CharField(),
         "kind": serializers.CharField(),
-        **_fields(statistics.PARTNER_FIGURES),
+        **_fields(PARTNER_FIGURES),
         "acceptance_rate": serializers.FloatField(allow_null=True),
     },
 )
 StatisticsMonthSerializer = type(
     "StatisticsMonthSerializer",
     (serializers.Serializer,),
-    {"month": serializers.IntegerField(), **_fields(statistics.SLICE_FIGURES)},
+    {"month": serializers.IntegerField(), **_fields(SLICE_FIGURES)},
 )
 
 

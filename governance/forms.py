@@ -1,15 +1,13 @@
 """Forms of the governance pages (DSFR)."""
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from core.widgets import DateInput, DateTimeInput
 from partners.models import Organisation
 
-from . import statistics
 from .models import (
     Action,
     Agreement,
@@ -23,9 +21,8 @@ from .models import (
     Meeting,
     Signatory,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+from .statistics.figures import INDICATOR_STATISTICS
+from .statistics.presentation import FIGURE_LABELS
 
 
 def _department_organisations(department):
@@ -36,7 +33,7 @@ class AgreementForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["title", "national_framework", "signed_on", "starts_on", "ends_on", "status"]
-        widgets = {"signed_on": DATE, "starts_on": DATE, "ends_on": DATE}
+        widgets = {"signed_on": DateInput, "starts_on": DateInput, "ends_on": DateInput}
 
     def clean(self):
         cleaned = super().clean()
@@ -50,7 +47,7 @@ class SignatoryForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Signatory
         fields = ["organisation", "representative", "representative_title", "signed_on"]
-        widgets = {"signed_on": DATE}
+        widgets = {"signed_on": DateInput}
 
     def __init__(self, *args, department, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +64,7 @@ class AmendmentForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Amendment
         fields = ["number", "signed_on", "summary", "document"]
-        widgets = {"signed_on": DATE}
+        widgets = {"signed_on": DateInput}
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +79,7 @@ class AmendmentForm(DsfrBaseForm, forms.ModelForm):
 
 class TerminationForm(DsfrBaseForm):
     notice_on = forms.DateField(
-        label=_("Préavis reçu le (lettre recommandée avec accusé de réception)"), widget=DATE
+        label=_("Préavis reçu le (lettre recommandée avec accusé de réception)"), widget=DateInput
     )
 
 
@@ -100,8 +97,8 @@ class ActionForm(DsfrBaseForm, forms.ModelForm):
             "status",
         ]
         widgets = {
-            "starts_on": DATE,
-            "ends_on": DATE,
+            "starts_on": DateInput,
+            "ends_on": DateInput,
             "partner_organisations": forms.CheckboxSelectMultiple,
         }
 
@@ -121,7 +118,7 @@ class ActionForm(DsfrBaseForm, forms.ModelForm):
 
 
 STATISTIC_CHOICES = [("", _("— (indicateur saisi)"))] + [
-    (key, statistics.FIGURE_LABELS.get(key, key)) for key in statistics.INDICATOR_STATISTICS
+    (key, FIGURE_LABELS.get(key, key)) for key in INDICATOR_STATISTICS
 ]
 
 
@@ -176,7 +173,7 @@ class MeetingForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["committee", "date", "place", "agenda", "invited"]
-        widgets = {"date": DATETIME, "invited": forms.CheckboxSelectMultiple}
+        widgets = {"date": DateTimeInput, "invited": forms.CheckboxSelectMultiple}
         labels = {"committee": _("Comité"), "invited": _("Organisations invitées")}
         help_texts = {"agenda": _("Un point de l'ordre du jour par ligne.")}
 
@@ -229,7 +226,7 @@ class FollowUpForm(DsfrBaseForm):
         label=_("Action de suivi"), widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.ModelChoiceField(label=_("Organisation responsable"), queryset=None)
-    due_on = forms.DateField(label=_("Échéance"), widget=DATE)
+    due_on = forms.DateField(label=_("Échéance"), widget=DateInput)
     decision = forms.ModelChoiceField(label=_("Décision liée"), queryset=None, required=False)
 
     def __init__(self, *args, meeting, **kwargs):
@@ -256,4 +253,4 @@ class StatisticsFilterForm(DsfrBaseForm):
 
 
 def default_year():
-    return dt.date.today().year
+    return timezone.localdate().year

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
 
 from .models import Meeting
 
@@ -21,62 +22,34 @@ logger = logging.getLogger(__name__)
 MEETING_LENGTH = dt.timedelta(hours=2)
 
 
-def _escape(text):
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line):
-    """RFC 5545: lines of at most 75 octets, continued with a space."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += encoded
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _utc(moment):
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+def _text(value):
+    """Text for an iCalendar property: every kind of line break is one newline, which the
+    library escapes (a place or an agenda cannot add lines to the invitation)."""
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def ics(meeting, url=""):
-    """The meeting as an iCalendar event (text)."""
+    """The meeting as an iCalendar event (text), built by the ``icalendar`` library."""
     agreement = meeting.committee.agreement
     description = meeting.agenda or ""
     if url:
         description = f"{description}\n\n{url}".strip()
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Passerelle//Gouvernance//FR",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.pk}@passerelle",
-        f"DTSTAMP:{_utc(timezone.now())}",
-        f"DTSTART:{_utc(meeting.date)}",
-        f"DTEND:{_utc(meeting.date + MEETING_LENGTH)}",
-        f"SUMMARY:{_escape(f'{meeting.committee.get_kind_display()} — {agreement.title}')}",
-        f"LOCATION:{_escape(meeting.place)}",
-        f"DESCRIPTION:{_escape(description)}",
-        "STATUS:" + ("CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED"),
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    calendar = Calendar()
+    calendar.add("prodid", "-//Passerelle//Gouvernance//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@passerelle")
+    event.add("dtstamp", timezone.now().astimezone(dt.UTC))
+    event.add("dtstart", meeting.date.astimezone(dt.UTC))
+    event.add("dtend", (meeting.date + MEETING_LENGTH).astimezone(dt.UTC))
+    event.add("summary", _text(f"{meeting.committee.get_kind_display()} — {agreement.title}"))
+    event.add("location", _text(meeting.place))
+    event.add("description", _text(description))
+    event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
 
 
 def recipients(meeting):

@@ -1,20 +1,40 @@
 """The agreement, its action plan, its committees and meetings, and the annual bilan."""
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import months_after
 from partners.models import Department, DepartmentScopedQuerySet, Organisation
+from partners.roles import Cap, has_capability
 
 TERMINATION_NOTICE_MONTHS = 3
 
 
-def add_months(day, months):
-    """The same day ``months`` later (the last day of the month when it has no such day)."""
-    return day + relativedelta(months=months)
+# Every governance row belongs to an agreement, hence to a department: ``visible_to(user)`` keeps
+# the rows of the person's department (all for platform admins), as for the agreement itself.
+
+
+class AgreementPartQuerySet(DepartmentScopedQuerySet):
+    department_field = "agreement__department"
+
+
+class MeetingQuerySet(DepartmentScopedQuerySet):
+    department_field = "committee__agreement__department"
+
+
+class MeetingPartQuerySet(DepartmentScopedQuerySet):
+    department_field = "meeting__committee__agreement__department"
+
+
+class IndicatorQuerySet(DepartmentScopedQuerySet):
+    department_field = "action__agreement__department"
+
+
+class IndicatorYearQuerySet(DepartmentScopedQuerySet):
+    department_field = "indicator__action__agreement__department"
 
 
 class Agreement(models.Model):
@@ -56,7 +76,7 @@ class Agreement(models.Model):
         """Termination takes effect three months after the notice (registered letter)."""
         if self.termination_notice_on is None:
             return None
-        return add_months(self.termination_notice_on, TERMINATION_NOTICE_MONTHS)
+        return months_after(self.termination_notice_on, TERMINATION_NOTICE_MONTHS)
 
 
 class Axis(models.Model):
@@ -64,6 +84,8 @@ class Axis(models.Model):
     number = models.PositiveSmallIntegerField(_("numéro"))
     title = models.CharField(_("intitulé"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+
+    objects = AgreementPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -84,6 +106,8 @@ class Signatory(models.Model):
     representative_title = models.CharField(_("qualité"), max_length=300)
     signed_on = models.DateField(_("signé le"), null=True, blank=True)
 
+    objects = AgreementPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["agreement", "pk"]
         verbose_name = _("signataire")
@@ -98,6 +122,8 @@ class Amendment(models.Model):
     signed_on = models.DateField(_("date"))
     summary = models.TextField(_("objet"))
     document = models.FileField(_("document"), upload_to="amendments/", blank=True)
+
+    objects = AgreementPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -135,6 +161,8 @@ class Action(models.Model):
         _("état"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
 
+    objects = AgreementPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["agreement", "axis__number", "pk"]
         verbose_name = _("action")
@@ -154,6 +182,8 @@ class Indicator(models.Model):
     # For computed indicators: the key of a figure of governance.statistics.
     statistic = models.CharField(_("statistique"), max_length=60, blank=True)
     unit = models.CharField(_("unité"), max_length=30, blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "pk"]
@@ -180,6 +210,8 @@ class IndicatorYear(models.Model):
     )
     comment = models.TextField(_("commentaire"), blank=True)
 
+    objects = IndicatorYearQuerySet.as_manager()
+
     class Meta:
         ordering = ["indicator", "year"]
         constraints = [
@@ -201,6 +233,8 @@ class Committee(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="committees")
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     chair = models.CharField(_("présidence"), max_length=200, blank=True)
+
+    objects = AgreementPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "kind"]
@@ -235,6 +269,8 @@ class Meeting(models.Model):
         Organisation, blank=True, related_name="+", verbose_name=_("invités")
     )
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = _("réunion")
@@ -254,6 +290,8 @@ class Attendance(models.Model):
     presence = models.CharField(_("présence"), max_length=10, choices=Presence.choices)
     representative = models.CharField(_("représenté par"), max_length=200, blank=True)
 
+    objects = MeetingPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "organisation__name"]
         constraints = [
@@ -269,6 +307,8 @@ class Attendance(models.Model):
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("décision"))
+
+    objects = MeetingPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "pk"]
@@ -297,6 +337,8 @@ class FollowUpItem(models.Model):
     due_on = models.DateField(_("échéance"))
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.OPEN)
 
+    objects = MeetingPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "pk"]
         verbose_name = _("action de suivi")
@@ -309,10 +351,22 @@ class ReportFrozen(Exception):
     """A validated bilan is immutable."""
 
 
-class AnnualReportQuerySet(models.QuerySet):
+class AnnualReportQuerySet(AgreementPartQuerySet):
+    def visible_to(self, user):
+        """Bilans a person may see: every version for the préfecture/DDETS (and platform
+        admins), validated ones only for everyone else; always within the person's department."""
+        reports = super().visible_to(user)
+        if has_capability(user, Cap.REPORT_VIEW_ALL):
+            return reports
+        if has_capability(user, Cap.REPORT_VIEW_PUBLISHED):
+            return reports.filter(status="validated")
+        return reports.none()
+
     def update(self, **kwargs):
-        # Bulk updates bypass save(): they never touch a validated bilan either.
-        return super(AnnualReportQuerySet, self.exclude(status="validated")).update(**kwargs)
+        # Bulk updates bypass save(): they may not touch a validated bilan either.
+        if self.filter(status="validated").exists():
+            raise ReportFrozen(_("Un bilan validé par le COPIL ne peut plus être modifié."))
+        return super().update(**kwargs)
 
     def delete(self):
         if self.filter(status="validated").exists():

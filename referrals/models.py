@@ -26,8 +26,9 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.IN_PROGRESS)
-# Accepted once: the partner follows the person (follow-ups may be added).
-FOLLOW_UP_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.CLOSED)
+# Every referral the partner accepted, whatever became of it since: the partner follows the person
+# (follow-ups may be added).
+ACCEPTED_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.CLOSED)
 # Turned down by the partner: the sender has to orient the person again.
 NOT_TAKEN_STATUSES = (Status.REFUSED, Status.REDIRECTED)
 ANSWERED_STATUSES = (

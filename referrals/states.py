@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from partners.roles import Cap, has_capability
 
-from .models import FOLLOW_UP_STATUSES, Status
+from .models import ACCEPTED_STATUSES, Status
 
 SENDER = "sender"  # the sending organisation (OFII)
 RECEIVER = "receiver"  # the receiving organisation
@@ -101,4 +101,4 @@ def allowed_actions(actor, referral):
 
 def may_follow_up(actor, referral):
     """May ``actor`` add a follow-up to this referral now (the receiver, once accepted)?"""
-    return referral.status in FOLLOW_UP_STATUSES and may(actor, "start", referral)
+    return referral.status in ACCEPTED_STATUSES and may(actor, "start", referral)

@@ -23,7 +23,7 @@ from devdata.builder import recent_years
 from devdata.demo import beneficiaries as beneficiaries_demo
 from devdata.demo import partners as partners_demo
 from devdata.demo import referrals as referrals_demo
-from governance import domain
+from governance import queries
 from governance.models import Action, Agreement, FollowUpItem, Indicator, Meeting
 from partners.models import (
     AuditEntry,
@@ -255,8 +255,8 @@ def test_the_agreements_follow_today(demo):
     assert {m.date.year for m in meetings} == set(years)
     assert not meetings.filter(status=Meeting.Status.HELD, date__gt=timezone.now()).exists()
     # Last year kept its cadence; this year is one COPIL short (December's is only planned).
-    assert not any(row["behind"] for row in domain.cadence(paris, years[-2]))
-    cadence = {row["committee"].kind: row for row in domain.cadence(paris, years[-1])}
+    assert not any(row["behind"] for row in queries.cadence(paris, years[-2]))
+    cadence = {row["committee"].kind: row for row in queries.cadence(paris, years[-1])}
     assert cadence["copil"]["behind"] and cadence["copil"]["planned"] >= 1
     assert paris.starts_on <= timezone.localdate() <= paris.ends_on
     # Held through the actions: attendance, decisions, follow-up items.

@@ -51,7 +51,6 @@ def read(*cases):
     return PersonalDataRead(cases)
 
 
-
 STATIC = NoPersonalData("fixed page or file, the same for everyone")
 AUTH = NoPersonalData("sign-in and password pages: the person's own account")
 DIRECTORY = NoPersonalData("the partners' directory: organisations, offers, staff contacts")

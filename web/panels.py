@@ -8,10 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Interview, InterviewKind
-from governance import domain
-from governance.access import agreements_of, meetings_of
-from governance.bilan import visible_reports
-from governance.models import Agreement, Meeting
+from governance import queries
+from governance.models import Agreement, AnnualReport, Meeting
 from partners import access
 from partners.roles import Cap, has_capability
 from referrals.inbox import counts, for_list, overdue_first
@@ -57,7 +55,7 @@ def referral_summary(user, limit=REFERRAL_PANEL_SIZE):
 
 def governance_panel(user):
     """The agreement of the person's department, its cadence, next meetings and latest bilan."""
-    agreements = agreements_of(user)
+    agreements = Agreement.objects.visible_to(user)
     agreement = (
         agreements.filter(status=Agreement.Status.IN_FORCE).order_by("-starts_on").first()
         or agreements.order_by("-starts_on").first()
@@ -66,16 +64,17 @@ def governance_panel(user):
     panel = {"agreement": agreement, "year": year}
     if agreement is not None:
         panel.update(
-            cadence=domain.cadence(agreement, year),
-            end_warning=domain.end_warning(agreement),
+            cadence=queries.cadence(agreement, year),
+            end_warning=queries.end_warning(agreement),
             upcoming=list(
-                meetings_of(user)
+                Meeting.objects.visible_to(user)
+                .select_related("committee")
                 .filter(committee__agreement=agreement, date__gte=timezone.now())
                 .exclude(status=Meeting.Status.CANCELLED)
                 .order_by("date")[:3]
             ),
-            overdue_count=domain.overdue_follow_ups(agreement).count(),
-            latest_report=visible_reports(user)
+            overdue_count=queries.overdue_follow_ups(agreement).count(),
+            latest_report=AnnualReport.objects.visible_to(user)
             .filter(agreement=agreement)
             .order_by("-year", "-version")
             .first(),

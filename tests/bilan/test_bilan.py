@@ -8,9 +8,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from governance import bilan, bilan_pdf
+from governance.bilan import actions as bilan
+from governance.bilan import render as bilan_pdf
+from governance.bilan import snapshot
+from governance.bilan.tasks import generate_bilan, request_yearly_bilans
 from governance.models import AnnualReport, ReportFrozen
-from governance.tasks import generate_bilan, request_yearly_bilans
 
 from .factories import copil_meeting, paris_agreement, ready_report
 
@@ -55,7 +57,7 @@ def test_a_requested_bilan_is_generated_after_commit(
     assert report.snapshot["department"]["code"] == "75"
     assert (
         report.snapshot["statistics"]["cir_signatories"]
-        == bilan_pdf.compute_statistics(agreement.department, 2025)["cir_signatories"]
+        == snapshot.compute_statistics(agreement.department, 2025)["cir_signatories"]
     )
     assert [s["representative"] for s in report.snapshot["signatories"]][:2] == [
         "Magali CHARBONNEAU",
@@ -84,7 +86,9 @@ def test_the_document_shows_governance_and_the_action_plan(
         "source": "Saisi",
         "target": 4,
         "value": 2,
+        "ceiling": False,
         "reached": False,
+        "verdict": "Non atteint",
         "comment": "",
     }
     text = pdf_text(report)
@@ -217,7 +221,11 @@ def test_the_copil_validates_a_ready_report_which_then_never_changes(orgs, prefe
         report.delete()
     with pytest.raises(ReportFrozen):
         AnnualReport.objects.filter(pk=report.pk).delete()
-    assert AnnualReport.objects.filter(pk=report.pk).update(sha256="2" * 64) == 0
+    # A bulk update raises too (it used to skip the validated row silently).
+    with pytest.raises(ReportFrozen):
+        AnnualReport.objects.filter(pk=report.pk).update(sha256="2" * 64)
+    with pytest.raises(ReportFrozen):
+        AnnualReport.objects.filter(agreement=report.agreement).update(step="x")
     with pytest.raises(bilan.ReportError, match="déjà validé"):
         bilan.validate_report(prefecture, report.pk, meeting)
     report.refresh_from_db()
@@ -282,7 +290,7 @@ def test_the_beat_entry_is_declared(settings):
 
 @pytest.mark.django_db
 def test_reports_nobody_works_on_are_queued_again(orgs, monkeypatch):
-    from governance import tasks
+    from governance.bilan import tasks
 
     agreement = paris_agreement(orgs)
     now = timezone.now()

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from governance import bilan_pdf
+from governance.bilan import render as bilan_pdf
 
 BASE = bilan_pdf.STATIC_BASE_URL
 
@@ -83,11 +83,23 @@ def test_one_font_configuration_is_shared():
     assert bilan_pdf.font_config() is bilan_pdf.font_config()
 
 
-def test_masked_counts_are_printed_as_such_and_drawn_as_empty_bars():
-    columns, rows = bilan_pdf.table({"refugee": 12, "stateless": "< 5"})
-    assert [row[1] for row in rows] == ["12", "< 5"]
-    svg = bilan_pdf.charts_of({"outcomes": {"job_durable": 10, "lost_contact": "< 5"}})["outcomes"]
+@pytest.mark.django_db
+def test_masked_counts_are_printed_as_such_and_drawn_as_empty_bars(orgs):
+    from governance import statistics
+    from governance.statistics import presentation
+
+    figures = statistics.compute(orgs["ofii"].department, 2025)
+    figures["outcomes"].update(job_durable=10, lost_contact="< 5")
+    printed = bilan_pdf.presentation({"statistics": figures})
+    issues = next(b for b in printed["breakdowns"] if b["key"] == "issues")
+    assert {"10", "< 5"} <= {row[1] for row in issues["rows"]}
+    svg = str(issues["chart"])
     assert svg.startswith("<svg") and 'stroke-dasharray="2 2"' in svg and "&lt; 5" in svg
-    assert bilan_pdf.show(69.2, "acceptance_rate") == "69,2 %"
-    assert bilan_pdf.show(1234) == "1\u202f234"
-    assert bilan_pdf.label(3, "month") == "mars"
+    # The PDF prints the statistics page's own tables: same titles, labels and months.
+    page = presentation.tables(figures)
+    assert [b["title"] for b in printed["breakdowns"]] == [t["title"] for t in page[1:]]
+    assert [f["label"] for f in printed["key_figures"]] == [row[0] for row in page[0]["rows"]]
+    months = next(b for b in printed["breakdowns"] if b["key"] == "mois")
+    assert months["rows"][2][0] == presentation.MONTHS[2] == "mars"
+    assert presentation.cell(69.2, "acceptance_rate") == "69,2 %"
+    assert presentation.cell(1234) == "1\u202f234"

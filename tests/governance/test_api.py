@@ -108,7 +108,7 @@ def test_every_figure_as_the_prefecture_sees_it(known_dataset, prefecture, api_a
         "under_26": _slice(M, M, M, 0, M, M, 0),
         "bpi": _slice(6, 6, 6, 0, 6, M, M),
         "rqth": _slice(M, M, M, 0, M, 0, M),
-        "higher_education": ZERO_SLICE,
+        "graduates": ZERO_SLICE,
     }
     assert figures["by_permit_kind"] == {
         "family": _slice(M, M, 0, M, 0, 0, 0),

@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from governance.charts import bar_chart, line_chart
+from governance.statistics.charts import bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

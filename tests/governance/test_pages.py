@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from governance import domain
+from governance import queries
 from governance.models import (
     Action,
     Agreement,
@@ -90,7 +90,7 @@ def test_termination_takes_effect_three_months_after_notice(client, prefecture, 
     assert agreement.termination_effective_on == dt.date(2026, 4, 30)
     text = client.get(f"/gouvernance/accords/{agreement.pk}/").content.decode()
     assert "30 avril 2026" in text
-    assert domain.end_warning(agreement, today=dt.date(2026, 5, 1))[0] == "ended"
+    assert queries.end_warning(agreement, today=dt.date(2026, 5, 1))[0] == "ended"
 
 
 @pytest.mark.django_db

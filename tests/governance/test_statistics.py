@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from governance import statistics
-from governance.statistics import MASKED, MASKED_COMPLEMENT, compute, masked_paths
+from governance.statistics import compute, masking
+from governance.statistics.masking import MASKED, MASKED_COMPLEMENT, masked_paths
 from tests.factories import BeneficiaryFactory, InterviewFactory
 
 from .conftest import YEAR, make_referral
@@ -92,10 +93,10 @@ def test_a_complementary_cell_of_five_or_more_reads_at_least_five():
     cells[("oriented",)] = 41
     hidden = masked_paths(cells)
     assert ("spe_decisions", "already_followed") in hidden
-    assert statistics._shown(cells, hidden, ("spe_decisions", "already_followed")) == (
+    assert masking.shown(cells, hidden, ("spe_decisions", "already_followed")) == (
         MASKED_COMPLEMENT
     )
-    assert statistics._shown(cells, hidden, ("dispensed",)) == MASKED
+    assert masking.shown(cells, hidden, ("dispensed",)) == MASKED
 
 
 def test_a_masked_total_needs_no_complement():
@@ -106,7 +107,7 @@ def test_a_masked_total_needs_no_complement():
 def _complete(cells):
     """Every cell the partitions name, zero unless given."""
     full = {}
-    for total, parts in statistics.partitions({}):
+    for total, parts in masking.partitions({}):
         for path in (total, *parts):
             full[path] = 0
     full.update(cells)
@@ -197,7 +198,7 @@ def test_value_of_reads_dotted_keys():
 def test_progress_against_a_target():
     from decimal import Decimal
 
-    from governance.progress import progress_of
+    from governance.plan import progress_of
 
     assert progress_of(Decimal(8), Decimal(16)) == 50
     assert progress_of(Decimal(30), Decimal(10)) == 300

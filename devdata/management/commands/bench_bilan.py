@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
 from devdata import bench, builder
-from governance import bilan, bilan_pdf
+from governance.bilan import actions as bilan
+from governance.bilan import render as bilan_pdf
 from governance.models import AnnualReport
 
 

@@ -1,100 +1,115 @@
-"""What changes in the governance of an agreement: one function per change, and the reading of
-its state (cadence of the committees, overdue follow-up items, the end of the agreement).
+"""What changes in the governance of an agreement: one function per change (the agreement and
+its status, the actions of the plan and their status, meetings, decisions, follow-up items).
 
-Views and the API call these; nothing else saves a meeting's or a follow-up item's status.
+Views and the API call these; nothing else saves an agreement's, an action's, a meeting's or a
+follow-up item's status. Reading its state (cadence, overdue items, the end of the agreement)
+is ``governance.queries``.
 """
 
 import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners.audit import Action as AuditAction
+from partners.audit import record
+
 from .models import (
+    Action,
     Agreement,
     Attendance,
     Committee,
     Decision,
     FollowUpItem,
     Meeting,
-    add_months,
 )
 
 logger = logging.getLogger(__name__)
-
-ENDING_SOON_MONTHS = 6
 
 
 class GovernanceError(Exception):
     """A change that is not allowed; its message is shown to the person."""
 
 
-# --- Reading ---------------------------------------------------------------------------------
+# --- The agreement and its action plan -------------------------------------------------------
 
 
-def effective_end(agreement):
-    """The day the agreement stops: its term, or the termination if that comes first."""
-    terminated = agreement.termination_effective_on
-    if terminated and terminated < agreement.ends_on:
-        return terminated
-    return agreement.ends_on
+def _changed(instance, fields):
+    """Sets ``fields`` on ``instance``; the names of those that changed."""
+    changed = []
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
 
 
-def end_warning(agreement, today=None):
-    """``("ended", day)``, ``("ending_soon", day)`` (within 6 months) or None."""
-    today = today or timezone.localdate()
-    end = effective_end(agreement)
-    if end <= today:
-        return ("ended", end)
-    if end <= add_months(today, ENDING_SOON_MONTHS):
-        return ("ending_soon", end)
-    return None
+def _audit_change(user, object_type, pk, before, after, changed):
+    if before != after:
+        record(user, AuditAction.TRANSITION, object_type, pk, detail=f"status {before} → {after}")
+    elif changed:
+        record(user, AuditAction.UPDATE, object_type, pk, detail=",".join(sorted(changed)))
 
 
-def cadence(agreement, year):
-    """Each committee with the meetings held and planned in the year against the required
-    number (one query). ``behind`` when fewer were held than required."""
-    committees = agreement.committees.annotate(
-        held=Count(
-            "meetings", filter=Q(meetings__status=Meeting.Status.HELD, meetings__date__year=year)
-        ),
-        planned=Count(
-            "meetings",
-            filter=Q(meetings__status=Meeting.Status.PLANNED, meetings__date__year=year),
-        ),
-    ).order_by("kind")
-    rows = []
-    for committee in committees:
-        required = committee.required_per_year
-        rows.append(
-            {
-                "committee": committee,
-                "required": required,
-                "held": committee.held,
-                "planned": committee.planned,
-                "missing": max(required - committee.held, 0),
-                "behind": committee.held < required,
-            }
-        )
-    return rows
+@transaction.atomic
+def create_agreement(user, department, fields):
+    """A new agreement of ``department`` with its two committees."""
+    agreement = Agreement.objects.create(department=department, **fields)
+    ensure_committees(agreement)
+    record(user, AuditAction.CREATE, "agreement", agreement.pk, detail=f"status {agreement.status}")
+    logger.info("agreement %s created by user %s", agreement.pk, user.pk)
+    return agreement
 
 
-def overdue_follow_ups(agreement, today=None):
-    today = today or timezone.localdate()
-    return (
-        FollowUpItem.objects.filter(
-            meeting__committee__agreement=agreement,
-            status=FollowUpItem.Status.OPEN,
-            due_on__lt=today,
-        )
-        .select_related("owner", "meeting__committee")
-        .order_by("due_on", "pk")
-    )
+@transaction.atomic
+def update_agreement(user, agreement_id, fields):
+    """Edit an agreement; a change of its status gets its own audit row."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    before = agreement.status
+    changed = _changed(agreement, fields)
+    if changed:
+        agreement.save(update_fields=changed)
+    _audit_change(user, "agreement", agreement.pk, before, agreement.status, changed)
+    return agreement
 
 
-# --- Changing --------------------------------------------------------------------------------
+def _partners(action, partners):
+    if partners is None or set(action.partner_organisations.all()) == set(partners):
+        return []
+    action.partner_organisations.set(partners)
+    return ["partner_organisations"]
+
+
+@transaction.atomic
+def create_action(user, agreement_id, fields):
+    """A new action of the plan (``fields`` may hold ``partner_organisations``)."""
+    fields = dict(fields)
+    partners = fields.pop("partner_organisations", None)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    action = Action.objects.create(agreement=agreement, **fields)
+    _partners(action, partners)
+    record(user, AuditAction.CREATE, "action", action.pk, detail=f"status {action.status}")
+    return action
+
+
+@transaction.atomic
+def update_action(user, action_id, fields):
+    """Edit an action of the plan; a change of its status gets its own audit row."""
+    fields = dict(fields)
+    partners = fields.pop("partner_organisations", None)
+    action = Action.objects.select_for_update().get(pk=action_id)
+    before = action.status
+    changed = _changed(action, fields)
+    if changed:
+        action.save(update_fields=changed)
+    changed += _partners(action, partners)
+    _audit_change(user, "action", action.pk, before, action.status, changed)
+    return action
+
+
+# --- Meetings and follow-up items ------------------------------------------------------------
 
 
 def _locked_meeting(meeting_id):

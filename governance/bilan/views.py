@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 from partners.access import capability_required
 from partners.roles import Cap, has_capability
 
-from . import bilan
-from .bilan_forms import RequestForm, ValidateForm
-from .models import AnnualReport
+from ..models import AnnualReport
+from . import actions
+from .forms import RequestForm, ValidateForm
+from .render import pdf_response
 
 REFRESH_SECONDS = 3
 
@@ -27,7 +28,7 @@ def _report(request, pk):
     if not _may_see_reports(request.user):
         raise Http404
     return get_object_or_404(
-        bilan.visible_reports(request.user).select_related(
+        AnnualReport.objects.visible_to(request.user).select_related(
             "agreement__department", "validated_by_meeting__committee"
         ),
         pk=pk,
@@ -37,7 +38,7 @@ def _report(request, pk):
 def report_list(request):
     if not _may_see_reports(request.user):
         raise Http404
-    reports = bilan.visible_reports(request.user).select_related(
+    reports = AnnualReport.objects.visible_to(request.user).select_related(
         "agreement__department", "validated_by_meeting__committee"
     )
     page = Paginator(reports.order_by("-year", "agreement__title", "-version"), 25).get_page(
@@ -55,10 +56,10 @@ def report_request(request):
     form = RequestForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            report = bilan.request_report(
+            report = actions.request_report(
                 request.user, form.cleaned_data["agreement"], form.cleaned_data["year"]
             )
-        except bilan.ReportError as error:
+        except actions.ReportError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -67,7 +68,7 @@ def report_request(request):
                 % {"year": report.year, "version": report.version},
             )
             return redirect("governance:bilan:detail", pk=report.pk)
-    reports = bilan.visible_reports(request.user).select_related(
+    reports = AnnualReport.objects.visible_to(request.user).select_related(
         "agreement__department", "validated_by_meeting__committee"
     )
     page = Paginator(reports.order_by("-year", "agreement__title", "-version"), 25).get_page(1)
@@ -77,7 +78,7 @@ def report_request(request):
 def report_detail(request, pk):
     report = _report(request, pk)
     versions = (
-        bilan.visible_reports(request.user)
+        AnnualReport.objects.visible_to(request.user)
         .filter(agreement=report.agreement_id, year=report.year)
         .select_related("validated_by_meeting__committee")
     )
@@ -86,7 +87,7 @@ def report_detail(request, pk):
         request.user, Cap.REPORT_VALIDATE
     ):
         form = ValidateForm(report=report)
-    in_flight = report.status in bilan.IN_FLIGHT
+    in_flight = report.status in actions.IN_FLIGHT
     return render(
         request,
         "governance/bilan/detail.html",
@@ -109,7 +110,7 @@ def report_status(request, pk):
             "status_label": report.get_status_display(),
             "progress": report.progress,
             "step": report.step,
-            "done": report.status not in bilan.IN_FLIGHT,
+            "done": report.status not in actions.IN_FLIGHT,
         },
         headers={"Cache-Control": "no-store"},
     )
@@ -122,13 +123,13 @@ def report_validate(request, pk):
     form = ValidateForm(request.POST, report=report)
     if form.is_valid():
         try:
-            bilan.validate_report(request.user, report.pk, form.cleaned_data["meeting"])
-        except bilan.ReportError as error:
+            actions.validate_report(request.user, report.pk, form.cleaned_data["meeting"])
+        except actions.ReportError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Le bilan est validé par le COPIL."))
         return redirect("governance:bilan:detail", pk=report.pk)
-    versions = bilan.versions(report.agreement_id, report.year)
+    versions = actions.versions(report.agreement_id, report.year)
     return render(
         request,
         "governance/bilan/detail.html",
@@ -141,16 +142,5 @@ def report_download(request, pk):
     report = _report(request, pk)
     if report.status not in (AnnualReport.Status.READY, AnnualReport.Status.VALIDATED):
         raise Http404
-    bilan.record_download(request.user, report)
+    actions.record_download(request.user, report)
     return pdf_response(report)
-
-
-def pdf_response(report):
-    response = FileResponse(
-        report.pdf.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"bilan-{report.agreement.department.code}-{report.year}-v{report.version}.pdf",
-    )
-    response["Cache-Control"] = "no-store"
-    return response

@@ -1,15 +1,84 @@
-"""The statistics as tables (page, CSV, XLSX) and charts: one description, three renderings."""
+"""The statistics as people read them: labels (through gettext), months, tables and charts.
+
+One description, three renderings: the statistics page, the CSV/XLSX exports and the bilan PDF
+all draw ``tables(figures)`` and ``charts(figures)``, so a figure or a label cannot differ
+between them. ``cell`` prints a value the French way where a renderer prints text (the PDF).
+"""
 
 import io
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beneficiaries.models import PermitKind, SpeDecision
+from core.publics import Public
 from core.spreadsheets import csv_bytes, neutralise
 from referrals.models import Outcome, RefusalReason, Status
 
 from . import charts as svg
-from .statistics import FIGURE_LABELS, PUBLIC_LABELS, SLICE_FIGURES
+from .figures import SLICE_FIGURES
+
+FIGURE_LABELS = {
+    "cir_signatories": gettext_lazy("Signataires du CIR"),
+    "interviews": gettext_lazy("Entretiens personnalisés"),
+    "end_of_cir_interviews": gettext_lazy("Entretiens de fin de CIR"),
+    "oriented": gettext_lazy("Orientés vers le SPE"),
+    "dispensed": gettext_lazy("Dispensés"),
+    "referrals_sent": gettext_lazy("Orientations envoyées"),
+    "referrals_accepted": gettext_lazy("Orientations acceptées"),
+    "referrals_refused": gettext_lazy("Orientations refusées"),
+    "referrals_closed": gettext_lazy("Orientations clôturées"),
+    "overdue": gettext_lazy("Orientations en retard de réponse"),
+    "answered_late": gettext_lazy("Réponses hors délai"),
+    "acceptance_rate": gettext_lazy("Taux d'acceptation (%)"),
+    "median_days_to_answer": gettext_lazy("Délai médian de réponse (jours)"),
+    "median_days_to_first_appointment": gettext_lazy(
+        "Délai médian jusqu'au premier rendez-vous (jours)"
+    ),
+}
+
+METHOD_NOTES = (
+    gettext_lazy(
+        "Signataires du CIR : dossiers du département dont le contrat d'intégration républicaine "
+        "a été signé dans l'année."
+    ),
+    gettext_lazy(
+        "Entretiens : entretiens personnalisés tenus dans l'année ; chacun porte une décision "
+        "SPE (orienté, dispensé à sa demande expresse, déjà suivi, pas en recherche d'emploi)."
+    ),
+    gettext_lazy(
+        "Orientations : orientations envoyées dans l'année par une organisation du département, "
+        "suivies jusqu'à la date du calcul (acceptées : acceptées, en accompagnement ou "
+        "clôturées)."
+    ),
+    gettext_lazy(
+        "Taux d'acceptation : orientations acceptées rapportées aux orientations ayant reçu une "
+        "réponse (acceptées, refusées ou réorientées)."
+    ),
+    gettext_lazy(
+        "Délais médians : médiane, en jours, de l'écart entre l'envoi et la réponse, et entre "
+        "l'envoi et le premier rendez-vous tenu."
+    ),
+    gettext_lazy(
+        "En retard : orientations toujours sans réponse après leur date limite au moment du calcul."
+    ),
+    gettext_lazy(
+        "Issues et motifs de refus : orientations de l'année clôturées, par issue ; refusées, "
+        "par motif."
+    ),
+    gettext_lazy(
+        "Publics : femmes ; moins de 26 ans à la date de signature du CIR ; bénéficiaires de la "
+        "protection internationale (réfugiés, protection subsidiaire, apatrides) ; RQTH ; "
+        "diplômés de l'enseignement supérieur. Un même dossier peut relever de plusieurs publics."
+    ),
+    gettext_lazy(
+        "Secret statistique : les effectifs de 1 à 4 sont affichés « < 5 ». Lorsqu'une seule "
+        "case d'une ventilation est masquée, la plus petite case voisine l'est aussi (« < 5 » "
+        "ou « ≥ 5 ») pour qu'elle ne puisse être recalculée à partir du total. Un taux ou un "
+        "délai médian calculé sur moins de 5 dossiers n'est pas affiché."
+    ),
+)
 
 MONTHS = (
     "janv.",
@@ -43,6 +112,30 @@ SUMMARY_KEYS = (
 
 def _shown(value):
     return "—" if value is None else value
+
+
+def public_label(code):
+    """The label of a public (``core.publics``)."""
+    try:
+        return str(Public(code).label)
+    except ValueError:
+        return str(code)
+
+
+def cell(value, key=""):
+    """A value as printed in a document: masked counts stay as they are, rates in per cent,
+    French decimals, thin spaces between thousands."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if "rate" in key and isinstance(value, int | float | Decimal):
+        return f"{float(value):.1f} %".replace(".", ",")
+    if isinstance(value, float | Decimal):
+        return f"{float(value):.1f}".replace(".", ",").removesuffix(",0")
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    return str(value)
 
 
 def _slice_columns():
@@ -120,7 +213,7 @@ def tables(figures):
             "title": _("Par public"),
             "columns": [_("Public"), *_slice_columns()],
             "rows": [
-                [str(PUBLIC_LABELS[public]), *(values[f] for f in SLICE_FIGURES)]
+                [public_label(public), *(values[f] for f in SLICE_FIGURES)]
                 for public, values in figures["by_public"].items()
             ],
         },
@@ -184,7 +277,72 @@ def charts(figures):
             _("Issues des orientations clôturées, %(year)s") % {"year": year},
             [str(label) for _code, label in Outcome.choices],
             {_("Orientations"): [figures["outcomes"][c] for c in Outcome.values]},
+            width=1000,
         ),
+        "motifs": svg.bar_chart(
+            _("Motifs de refus, %(year)s") % {"year": year},
+            [str(label) for _code, label in RefusalReason.choices],
+            {
+                _("Orientations refusées"): [
+                    figures["refusal_reasons"][c] for c in RefusalReason.values
+                ]
+            },
+            width=1000,
+        ),
+        "publics": svg.bar_chart(
+            _("Signataires du CIR et orientations par public, %(year)s") % {"year": year},
+            [public_label(code) for code in figures["by_public"]],
+            _slices(figures["by_public"].values()),
+        ),
+        "titres": svg.bar_chart(
+            _("Signataires du CIR et orientations par titre de séjour, %(year)s") % {"year": year},
+            [str(label) for _code, label in PermitKind.choices],
+            _slices(figures["by_permit_kind"][code] for code in PermitKind.values),
+        ),
+    }
+
+
+def _slices(values):
+    values = list(values)
+    return {
+        str(FIGURE_LABELS[figure]): [v[figure] for v in values]
+        for figure in ("cir_signatories", "referrals_sent")
+    }
+
+
+def plan_table(rows, year):
+    """The indicators of the action plan (``governance.plan.indicator_rows``) as a table: the
+    page prints the same values and the same verdict."""
+    return {
+        "slug": "plan",
+        "title": str(_("Plan d'actions — indicateurs %(year)s") % {"year": year}),
+        "columns": [
+            str(column)
+            for column in (
+                _("Axe"),
+                _("Action"),
+                _("Indicateur"),
+                _("Unité"),
+                _("Cible"),
+                _("Réalisé"),
+                _("Avancement (%)"),
+                _("Appréciation"),
+            )
+        ],
+        "rows": [
+            [
+                row["action"].axis.number,
+                row["action"].title,
+                entry["indicator"].name,
+                entry["indicator"].unit,
+                entry["target"],
+                _shown(entry["value"]),
+                _shown(entry["progress"]),
+                str(entry["verdict"].label),
+            ]
+            for row in rows
+            for entry in row["indicators"]
+        ],
     }
 
 

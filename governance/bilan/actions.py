@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from partners.audit import Action as AuditAction
 from partners.audit import record
 
-from .models import Agreement, AnnualReport, Committee, Meeting
+from ..models import Agreement, AnnualReport, Committee, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -224,24 +224,6 @@ def validate_report(user, report_id, meeting):
             detail=f"validated meeting={meeting.pk}",
         )
     return report
-
-
-# --- Who sees which bilan ---------------------------------------------------------------------
-
-
-def visible_reports(user):
-    """Bilans a person may see: every version for the préfecture/DDETS (and platform admins),
-    validated ones only for everyone else; always within the person's department."""
-    from partners.roles import Cap, has_capability
-
-    reports = AnnualReport.objects.filter(
-        agreement__in=Agreement.objects.visible_to(user).values("pk")
-    )
-    if has_capability(user, Cap.REPORT_VIEW_ALL):
-        return reports
-    if has_capability(user, Cap.REPORT_VIEW_PUBLISHED):
-        return reports.filter(status=Status.VALIDATED)
-    return reports.none()
 
 
 def record_download(user, report, channel="web"):

@@ -18,9 +18,9 @@ from rest_framework.response import Response
 
 from partners.roles import Cap, has_capability
 
-from . import bilan
-from .bilan_views import pdf_response
-from .models import Agreement, AnnualReport
+from ..models import Agreement, AnnualReport
+from . import actions
+from .render import pdf_response
 
 
 class PdfRenderer(BaseRenderer):
@@ -74,7 +74,7 @@ class ReportRequestSerializer(serializers.Serializer):
             self.fields["agreement"].queryset = Agreement.objects.visible_to(request.user)
 
     def validate(self, data):
-        if data["year"] not in bilan.years_for(data["agreement"]):
+        if data["year"] not in actions.years_for(data["agreement"]):
             raise serializers.ValidationError(
                 {"year": _("Choisissez une année couverte par l'accord, jusqu'à l'année en cours.")}
             )
@@ -87,7 +87,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema, without a person
             return AnnualReport.objects.none()
-        return bilan.visible_reports(self.request.user).order_by("-year", "agreement", "-version")
+        return AnnualReport.objects.visible_to(self.request.user).order_by(
+            "-year", "agreement", "-version"
+        )
 
     @extend_schema(request=ReportRequestSerializer, responses={202: ReportSerializer})
     def create(self, request):
@@ -96,12 +98,12 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = ReportRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         try:
-            report = bilan.request_report(
+            report = actions.request_report(
                 request.user,
                 serializer.validated_data["agreement"],
                 serializer.validated_data["year"],
             )
-        except bilan.ReportError as error:
+        except actions.ReportError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         return Response(
             ReportSerializer(report, context={"request": request}).data,
@@ -114,7 +116,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         report = self.get_object()
         if report.status not in (AnnualReport.Status.READY, AnnualReport.Status.VALIDATED):
             raise Http404
-        bilan.record_download(request.user, report, channel="api")
+        actions.record_download(request.user, report, channel="api")
         return pdf_response(report)
 
 

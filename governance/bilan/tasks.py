@@ -1,7 +1,7 @@
 """Celery tasks of the governance app: the annual bilan.
 
 ``generate_bilan`` is safe to run twice. It takes the report's id, claims the row atomically
-(``bilan.claim``), and only the worker holding the claim renders and writes. It is acknowledged
+(``actions.claim``), and only the worker holding the claim renders and writes. It is acknowledged
 late and rejected (so redelivered) when its worker dies; its time limits stay below the broker's
 visibility timeout (settings.BILAN_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT), and its claim outlives
 the hard time limit, so a live worker is never overtaken. A worker killed in the middle stops
@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from . import bilan
-from .models import Agreement, AnnualReport
+from ..models import Agreement, AnnualReport
+from . import actions
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,9 @@ def _fault_pause(step):
         time.sleep(seconds)
 
 
+# The names stay those of the former governance.tasks module (beat schedule, queued messages).
 @shared_task(
+    name="governance.tasks.generate_bilan",
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -52,10 +54,10 @@ def _fault_pause(step):
     max_retries=MAX_RETRIES,
 )
 def generate_bilan(self, report_id):
-    from . import bilan_pdf
+    from . import render
 
-    if not bilan.claim(report_id):
-        remaining = bilan.claim_expires_in(report_id)
+    if not actions.claim(report_id):
+        remaining = actions.claim_expires_in(report_id)
         if remaining is not None and not self.request.is_eager:
             # Another worker holds the report. If it dies, its claim expires: look again then,
             # as a new message (this is not a retry of ours).
@@ -64,9 +66,9 @@ def generate_bilan(self, report_id):
         return "not-claimed"
     with override(settings.LANGUAGE_CODE):
         try:
-            bilan_pdf.generate(report_id, on_step=_on_step(report_id))
+            render.generate(report_id, on_step=_on_step(report_id))
         except SoftTimeLimitExceeded:
-            bilan.fail(
+            actions.fail(
                 report_id,
                 _(
                     "La génération a dépassé le temps imparti (%(minutes)s minutes). "
@@ -78,7 +80,7 @@ def generate_bilan(self, report_id):
         except TRANSIENT_ERRORS as error:
             if self.request.retries >= self.max_retries:
                 logger.exception("bilan %s: transient error, no retry left", report_id)
-                bilan.fail(
+                actions.fail(
                     report_id,
                     _(
                         "La base de données ou le stockage des fichiers n'a pas répondu "
@@ -88,13 +90,13 @@ def generate_bilan(self, report_id):
                 )
                 return "failed"
             logger.warning("bilan %s: transient error %s, retrying", report_id, type(error))
-            bilan.release(report_id, _("Nouvel essai après une erreur passagère"))
+            actions.release(report_id, _("Nouvel essai après une erreur passagère"))
             raise self.retry(
                 exc=error, countdown=RETRY_BACKOFF * 2**self.request.retries
             ) from error
         except Exception as error:
             logger.exception("bilan %s: generation failed", report_id)
-            bilan.fail(
+            actions.fail(
                 report_id,
                 _(
                     "Erreur inattendue pendant la génération (%(kind)s). L'équipe technique "
@@ -108,13 +110,13 @@ def generate_bilan(self, report_id):
 
 def _on_step(report_id):
     def on_step(key, progress, label):
-        bilan.advance(report_id, progress, label)
+        actions.advance(report_id, progress, label)
         _fault_pause(key)
 
     return on_step
 
 
-@shared_task
+@shared_task(name="governance.tasks.request_yearly_bilans")
 def request_yearly_bilans():
     """Celery beat (15 January by default): a draft bilan of the past year per agreement in force.
 
@@ -134,15 +136,15 @@ def request_yearly_bilans():
             continue
         try:
             with override(settings.LANGUAGE_CODE):
-                report = bilan.request_report(None, agreement, year)
-        except (bilan.ReportError, DatabaseError):
+                report = actions.request_report(None, agreement, year)
+        except (actions.ReportError, DatabaseError):
             logger.exception("yearly bilan of agreement %s not requested", agreement.pk)
             continue
         requested.append(report.pk)
     return requested
 
 
-@shared_task
+@shared_task(name="governance.tasks.requeue_stale_bilans")
 def requeue_stale_bilans():
     """Celery beat (every 10 minutes): queues again the reports nobody works on — pending for
     10 minutes (the message was lost: broker down when it was queued), or running with an

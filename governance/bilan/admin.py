@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AnnualReport
+from ..models import AnnualReport
 
 
 @admin.register(AnnualReport)

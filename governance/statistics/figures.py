@@ -1,7 +1,7 @@
-"""The statistics of a department and a year: read-only queries aggregated by the database.
+"""The figures of a department and a year: read-only queries aggregated by the database.
 
 Shared by the statistics page, the API (``GET /api/v1/statistics/``) and the annual bilan.
-``compute(department, year)`` returns the exchange format of DESIGN.md §5 (names are stable).
+``statistics.compute(department, year)`` returns the exchange format of DESIGN.md §5 (names are stable).
 
 Populations (the bilan prints ``METHOD_NOTES``, the French version of this list):
 
@@ -29,7 +29,7 @@ Populations (the bilan prints ``METHOD_NOTES``, the French version of this list)
   ``referrals_refused``).
 - ``by_public``: the slice figures (``SLICE_FIGURES``) for women (sex F), under 26 (age at the
   CIR signature below 26; a file without CIR date is not counted as under 26), BPI (permit of a
-  refugee, subsidiary protection or stateless person), RQTH, graduates of higher education. The
+  refugee, subsidiary protection or stateless person), RQTH, graduates of higher education (``core.publics``; the key is ``graduates``). The
   publics overlap; they do not add up to anything.
 - ``by_permit_kind``: the slice figures per permit kind (they add up to the totals).
 - ``by_month``: a list of twelve entries (``month`` 1–12) with the slice figures of the month of
@@ -40,13 +40,7 @@ Populations (the bilan prints ``METHOD_NOTES``, the French version of this list)
   organisation (an OFII directorate thus sees all it sent, a partner what it received); the file
   and interview figures stay those of the department.
 
-Masking (``masked=True``, wherever figures leave the organisation that owns the records: the
-préfecture, the partners, the bilan): a count from 1 to 4 is shown as the string ``"< 5"``
-(primary suppression; 0 is shown). Then complementary suppression, repeated until nothing
-changes: for every breakdown that adds up to a total which is shown (``PARTITIONS``), if exactly
-one of its cells is masked, the smallest other cell is masked too, so that the masked cell cannot
-be recomputed by subtraction. A complementary cell of 5 or more is shown as ``"≥ 5"`` (never a
-false "< 5"). A rate or a median resting on masked counts (fewer than 5 values) is ``None``.
+Masking: see ``masking``; the exchange format is assembled by ``statistics.compute``.
 
 Method of computation: every count is a conditional ``COUNT(... FILTER (WHERE ...))`` (a ``CASE``
 on SQLite) of one aggregate query per population: files, interviews, referrals, and one
@@ -72,32 +66,18 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import (
-    BPI_PERMIT_KINDS,
-    UNDER_AGE,
     Beneficiary,
     Interview,
     InterviewKind,
     PermitKind,
     SpeDecision,
 )
+from core.publics import PUBLICS, UNDER_AGE, Public, public_q
 from partners.models import Department
-from referrals.models import Outcome, Referral, RefusalReason, Status
+from referrals.models import ACCEPTED_STATUSES, Outcome, Referral, RefusalReason, Status
 
-MASK_THRESHOLD = 5
-MASKED = "< 5"
-MASKED_COMPLEMENT = "≥ 5"
-
-PUBLICS = ("women", "under_26", "bpi", "rqth", "higher_education")
-PUBLIC_LABELS = {
-    "women": _("Femmes"),
-    "under_26": _("Moins de 26 ans"),
-    "bpi": _("Bénéficiaires de la protection internationale"),
-    "rqth": _("RQTH"),
-    "higher_education": _("Diplômés du supérieur"),
-}
 PERMIT_KINDS = tuple(PermitKind.values)
 SLICE_FIGURES = (
     "cir_signatories",
@@ -110,25 +90,6 @@ SLICE_FIGURES = (
 )
 PARTNER_FIGURES = ("referrals_sent", "referrals_accepted", "referrals_refused", "overdue")
 STATUS_GROUPS = ("pending", "accepted", "refused", "redirected", "cancelled")
-ACCEPTED_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.CLOSED)
-ANSWERED_STATUSES = (*ACCEPTED_STATUSES, Status.REFUSED, Status.REDIRECTED)
-
-FIGURE_LABELS = {
-    "cir_signatories": _("Signataires du CIR"),
-    "interviews": _("Entretiens personnalisés"),
-    "end_of_cir_interviews": _("Entretiens de fin de CIR"),
-    "oriented": _("Orientés vers le SPE"),
-    "dispensed": _("Dispensés"),
-    "referrals_sent": _("Orientations envoyées"),
-    "referrals_accepted": _("Orientations acceptées"),
-    "referrals_refused": _("Orientations refusées"),
-    "referrals_closed": _("Orientations clôturées"),
-    "overdue": _("Orientations en retard de réponse"),
-    "answered_late": _("Réponses hors délai"),
-    "acceptance_rate": _("Taux d'acceptation (%)"),
-    "median_days_to_answer": _("Délai médian de réponse (jours)"),
-    "median_days_to_first_appointment": _("Délai médian jusqu'au premier rendez-vous (jours)"),
-}
 
 # The scalar figures an indicator of the action plan may be computed from (Indicator.statistic).
 INDICATOR_STATISTICS = (
@@ -148,47 +109,6 @@ INDICATOR_STATISTICS = (
     "median_days_to_first_appointment",
 )
 
-METHOD_NOTES = (
-    _(
-        "Signataires du CIR : dossiers du département dont le contrat d'intégration républicaine "
-        "a été signé dans l'année."
-    ),
-    _(
-        "Entretiens : entretiens personnalisés tenus dans l'année ; chacun porte une décision "
-        "SPE (orienté, dispensé à sa demande expresse, déjà suivi, pas en recherche d'emploi)."
-    ),
-    _(
-        "Orientations : orientations envoyées dans l'année par une organisation du département, "
-        "suivies jusqu'à la date du calcul (acceptées : acceptées, en accompagnement ou "
-        "clôturées)."
-    ),
-    _(
-        "Taux d'acceptation : orientations acceptées rapportées aux orientations ayant reçu une "
-        "réponse (acceptées, refusées ou réorientées)."
-    ),
-    _(
-        "Délais médians : médiane, en jours, de l'écart entre l'envoi et la réponse, et entre "
-        "l'envoi et le premier rendez-vous tenu."
-    ),
-    _("En retard : orientations toujours sans réponse après leur date limite au moment du calcul."),
-    _(
-        "Issues et motifs de refus : orientations de l'année clôturées, par issue ; refusées, "
-        "par motif."
-    ),
-    _(
-        "Publics : femmes ; moins de 26 ans à la date de signature du CIR ; bénéficiaires de la "
-        "protection internationale (réfugiés, protection subsidiaire, apatrides) ; RQTH ; "
-        "diplômés de l'enseignement supérieur. Un même dossier peut relever de plusieurs publics."
-    ),
-    _(
-        "Secret statistique : les effectifs de 1 à 4 sont affichés « < 5 ». Lorsqu'une seule "
-        "case d'une ventilation est masquée, la plus petite case voisine l'est aussi (« < 5 » "
-        "ou « ≥ 5 ») pour qu'elle ne puisse être recalculée à partir du total. Un taux ou un "
-        "délai médian calculé sur moins de 5 dossiers n'est pas affiché."
-    ),
-)
-
-
 # --- Building the queries --------------------------------------------------------------------
 
 
@@ -203,15 +123,12 @@ def _with_age(qs, prefix=""):
 
 
 def _public_q(public, prefix=""):
-    if public == "women":
-        return Q(**{f"{prefix}sex": "F"})
-    if public == "under_26":
+    """core.publics' filter, except under 26: the age at the CIR signature, not today's."""
+    if public == Public.UNDER_26:
         return Q(st_age_years__lt=UNDER_AGE) | Q(
             st_age_years=UNDER_AGE, st_cir_md__lt=F("st_birth_md")
         )
-    if public == "bpi":
-        return Q(**{f"{prefix}permit_kind__in": BPI_PERMIT_KINDS})
-    return Q(**{f"{prefix}{public}": True})
+    return public_q(public, today=None, prefix=prefix)
 
 
 class _Aggregates:
@@ -268,7 +185,7 @@ def _median_days(qs, start, end, n):
     return round(median.total_seconds() / 86400, 1)
 
 
-def _department(department):
+def department_of(department):
     if isinstance(department, Department):
         return department
     return Department.objects.get(pk=department)
@@ -371,166 +288,3 @@ def raw_cells(department, year, organisation=None):
         ),
     }
     return cells, others
-
-
-# --- Masking ---------------------------------------------------------------------------------
-
-
-def partitions(cells):
-    """(total, cells adding up to it) for every breakdown that is shown beside its total."""
-    yield (
-        ("interviews",),
-        [
-            ("oriented",),
-            ("dispensed",),
-            ("spe_decisions", "already_followed"),
-            ("spe_decisions", "not_job_seeking"),
-        ],
-    )
-    yield (
-        ("referrals_sent",),
-        [
-            ("referrals_accepted",),
-            ("referrals_refused",),
-            *(("referrals_by_status", status) for status in ("pending", "redirected", "cancelled")),
-        ],
-    )
-    yield ("referrals_refused",), [("refusal_reasons", reason) for reason in RefusalReason.values]
-    yield ("referrals_closed",), [("outcomes", outcome) for outcome in Outcome.values]
-    for figure in SLICE_FIGURES:
-        yield (figure,), [("by_permit_kind", kind, figure) for kind in PERMIT_KINDS]
-        yield (figure,), [("by_month", index, figure) for index in range(12)]
-    partner_count = sum(1 for path in cells if path[0] == "by_partner" and path[2] == "overdue")
-    for figure in PARTNER_FIGURES:
-        yield (figure,), [("by_partner", index, figure) for index in range(partner_count)]
-
-
-def masked_paths(cells):
-    """The cells to hide: counts from 1 to 4, then complementary cells until nothing changes."""
-    hidden = {path for path, value in cells.items() if 0 < value < MASK_THRESHOLD}
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in partitions(cells):
-            if total in hidden or not cells[total]:
-                continue
-            if sum(1 for part in parts if part in hidden) != 1:
-                continue
-            candidates = [part for part in parts if part not in hidden]
-            if not candidates:
-                continue
-            hidden.add(min(candidates, key=lambda part: cells[part]))
-            changed = True
-    return hidden
-
-
-def _shown(cells, hidden, path):
-    value = cells[path]
-    if path not in hidden:
-        return value
-    return MASKED if value < MASK_THRESHOLD else MASKED_COMPLEMENT
-
-
-def _rate(accepted, answered, hidden_inputs):
-    if not answered or hidden_inputs:
-        return None
-    return round(100 * accepted / answered, 1)
-
-
-def _too_few(n, masked):
-    return masked and 0 < n < MASK_THRESHOLD
-
-
-# --- The figures -----------------------------------------------------------------------------
-
-
-def compute(department, year, *, organisation=None, masked=True):
-    """The figures of a department and a year, in the exchange format (see the docstring)."""
-    department = _department(department)
-    cells, others = raw_cells(department, year, organisation)
-    hidden = masked_paths(cells) if masked else set()
-
-    def shown(*path):
-        return _shown(cells, hidden, path)
-
-    def slice_of(*prefix):
-        return {figure: shown(*prefix, figure) for figure in SLICE_FIGURES}
-
-    def rate_of(*prefix):
-        accepted = cells[(*prefix, "referrals_accepted")]
-        answered = (
-            accepted + cells[(*prefix, "referrals_refused")] + cells[(*prefix, "st_redirected")]
-        )
-        return _rate(
-            accepted,
-            answered,
-            _too_few(accepted, masked) or _too_few(answered - accepted, masked),
-        )
-
-    answered = cells[("st_answered",)]
-    first_appointments = cells[("st_first_appointment",)]
-    by_partner = []
-    for index, partner in enumerate(others["by_partner"]):
-        entry = dict(partner)
-        entry.update({figure: shown("by_partner", index, figure) for figure in PARTNER_FIGURES})
-        entry["acceptance_rate"] = rate_of("by_partner", index)
-        by_partner.append(entry)
-    return {
-        "department": department.code,
-        "year": year,
-        "masked": masked,
-        "cir_signatories": shown("cir_signatories"),
-        "interviews": shown("interviews"),
-        "oriented": shown("oriented"),
-        "dispensed": shown("dispensed"),
-        "spe_decisions": {
-            "oriented": shown("oriented"),
-            "dispensed": shown("dispensed"),
-            "already_followed": shown("spe_decisions", "already_followed"),
-            "not_job_seeking": shown("spe_decisions", "not_job_seeking"),
-        },
-        "end_of_cir_interviews": shown("end_of_cir_interviews"),
-        "referrals_sent": shown("referrals_sent"),
-        "referrals_accepted": shown("referrals_accepted"),
-        "referrals_refused": shown("referrals_refused"),
-        "referrals_closed": shown("referrals_closed"),
-        "referrals_by_status": {
-            "pending": shown("referrals_by_status", "pending"),
-            "accepted": shown("referrals_accepted"),
-            "refused": shown("referrals_refused"),
-            "redirected": shown("referrals_by_status", "redirected"),
-            "cancelled": shown("referrals_by_status", "cancelled"),
-        },
-        "acceptance_rate": rate_of(),
-        "median_days_to_answer": (
-            None if _too_few(answered, masked) else others["median_days_to_answer"]
-        ),
-        "median_days_to_first_appointment": (
-            None
-            if _too_few(first_appointments, masked)
-            else others["median_days_to_first_appointment"]
-        ),
-        "overdue": shown("overdue"),
-        "answered_late": shown("answered_late"),
-        "outcomes": {code: shown("outcomes", code) for code in Outcome.values},
-        "refusal_reasons": {code: shown("refusal_reasons", code) for code in RefusalReason.values},
-        "by_partner": by_partner,
-        "by_public": {public: slice_of("by_public", public) for public in PUBLICS},
-        "by_permit_kind": {kind: slice_of("by_permit_kind", kind) for kind in PERMIT_KINDS},
-        "by_month": [{"month": index + 1, **slice_of("by_month", index)} for index in range(12)],
-    }
-
-
-def value_of(figures, key):
-    """A figure by its key, dotted for nested ones (``by_public.women.cir_signatories``)."""
-    value = figures
-    for part in key.split("."):
-        if isinstance(value, list):
-            value = value[int(part) - 1] if part.isdigit() else None
-        elif isinstance(value, dict):
-            value = value.get(part)
-        else:
-            return None
-        if value is None:
-            return None
-    return value

@@ -1,25 +1,12 @@
-"""Which agreements, meetings and statistics a person may read (DESIGN.md §4).
+"""Which statistics a person may read (DESIGN.md §4).
 
-Agreements are department-scoped (``Agreement.objects.visible_to``); meetings follow their
-agreement. Statistics: a person reads those of their own department; the OFII directorate that
+A person reads those of their own department; the OFII directorate that
 holds the files reads them unmasked, everyone else masked; a receiving partner reads the referral
 figures of its own organisation. Platform admins may choose the department.
 """
 
 from partners.models import Department, Organisation
 from partners.roles import Role, role_of
-
-from .models import Agreement, Meeting
-
-
-def agreements_of(user):
-    return Agreement.objects.visible_to(user).select_related("department")
-
-
-def meetings_of(user):
-    return Meeting.objects.filter(
-        committee__agreement__in=Agreement.objects.visible_to(user)
-    ).select_related("committee__agreement")
 
 
 class ScopeError(Exception):

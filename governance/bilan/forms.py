@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from . import bilan
-from .models import Agreement
+from ..models import Agreement
+from . import actions
 
 
 class RequestForm(DsfrBaseForm):
@@ -30,7 +30,7 @@ class RequestForm(DsfrBaseForm):
     def clean(self):
         cleaned = super().clean()
         agreement, year = cleaned.get("agreement"), cleaned.get("year")
-        if agreement and year and year not in bilan.years_for(agreement):
+        if agreement and year and year not in actions.years_for(agreement):
             self.add_error(
                 "year",
                 _("Choisissez une année couverte par l'accord, jusqu'à l'année en cours."),
@@ -47,6 +47,6 @@ class ValidateForm(DsfrBaseForm):
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = bilan.copil_meetings(report.agreement_id).select_related(
-            "committee"
-        )
+        self.fields["meeting"].queryset = actions.copil_meetings(
+            report.agreement_id
+        ).select_related("committee")

@@ -1,0 +1,173 @@
+"""What the annual bilan prints, frozen: one JSON-serialisable dict kept on the report.
+
+It calls the governance queries (statistics, committees' cadence, overdue follow-up items) and the
+action plan's rules (``governance.plan``); it re-implements none of them.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .. import plan, queries
+from ..models import Meeting
+from ..statistics import presentation
+from ..statistics.masking import MASKED
+
+
+def compute_statistics(department, year):
+    """Every figure of the year, masked (the bilan leaves the organisations that own the records)."""
+    from .. import statistics
+
+    return statistics.compute(department, year, masked=True)
+
+
+def statistics_notes():
+    """Definitions of the figures: the statistics page's own."""
+    return [str(note) for note in presentation.METHOD_NOTES]
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _committees(agreement, year):
+    """Meetings of the year per committee against the cadence the agreement requires
+    (``queries.cadence``)."""
+    meetings = (
+        Meeting.objects.filter(committee__agreement=agreement, date__year=year)
+        .select_related("committee")
+        .prefetch_related("decisions")
+        .order_by("date")
+    )
+    by_committee = {}
+    for meeting in meetings:
+        by_committee.setdefault(meeting.committee_id, []).append(
+            {
+                "date": timezone.localtime(meeting.date).date(),
+                "place": meeting.place,
+                "status": meeting.get_status_display(),
+                "decisions": [decision.text for decision in meeting.decisions.all()],
+            }
+        )
+    return [
+        {
+            "kind": row["committee"].kind,
+            "label": row["committee"].get_kind_display(),
+            "chair": row["committee"].chair,
+            "required": row["required"],
+            "held": row["held"],
+            "planned": row["planned"],
+            "cancelled": row["cancelled"],
+            "behind": row["behind"],
+            "meetings": by_committee.get(row["committee"].pk, []),
+        }
+        for row in queries.cadence(agreement, year)
+    ]
+
+
+def _overdue_items(agreement, today):
+    return [
+        {
+            "description": item.description,
+            "owner": item.owner.name,
+            "due_on": item.due_on,
+            "meeting": str(item.meeting),
+            "days_late": (today - item.due_on).days,
+        }
+        for item in queries.overdue_follow_ups(agreement, today)
+    ]
+
+
+def _actions(agreement, year, figures):
+    """The action plan of the year, judged by the action plan's own rule (``plan``)."""
+    rows = plan.indicator_rows(agreement, plan.actions_of(agreement, year), year, figures)
+    return [
+        {
+            "axis": row["action"].axis.number,
+            "axis_title": row["action"].axis.title,
+            "title": row["action"].title,
+            "status": row["action"].status,
+            "status_label": row["action"].get_status_display(),
+            "lead": row["action"].lead_organisation.name,
+            "partners": [org.name for org in row["action"].partner_organisations.all()],
+            "starts_on": row["action"].starts_on,
+            "ends_on": row["action"].ends_on,
+            "indicators": [
+                {
+                    "name": entry["indicator"].name,
+                    "unit": entry["indicator"].unit,
+                    "source": entry["indicator"].get_source_display(),
+                    "target": entry["target"],
+                    "value": entry["value"],
+                    "ceiling": entry["ceiling"],
+                    "reached": entry["reached"],
+                    "verdict": str(entry["verdict"].label),
+                    "comment": entry["comment"],
+                }
+                for entry in row["indicators"]
+            ],
+        }
+        for row in rows
+    ]
+
+
+def collect(report):
+    """Every figure and fact the document prints, as JSON-ready data (the frozen snapshot)."""
+    agreement = report.agreement
+    department = agreement.department
+    today = timezone.localdate()
+    figures = compute_statistics(department, report.year)
+    snapshot = {
+        "report": {"id": report.pk, "year": report.year, "version": report.version},
+        "generated_on": today,
+        "department": {"code": department.code, "name": department.name},
+        "agreement": {
+            "id": agreement.pk,
+            "title": agreement.title,
+            "national_framework": agreement.national_framework,
+            "status": agreement.get_status_display(),
+            "signed_on": agreement.signed_on,
+            "starts_on": agreement.starts_on,
+            "ends_on": agreement.ends_on,
+            "termination_notice_on": agreement.termination_notice_on,
+            "termination_effective_on": agreement.termination_effective_on,
+        },
+        "axes": [
+            {"number": axis.number, "title": axis.title}
+            for axis in agreement.axes.order_by("number")
+        ],
+        "signatories": [
+            {
+                "organisation": signatory.organisation.name,
+                "representative": signatory.representative,
+                "title": signatory.representative_title,
+                "signed_on": signatory.signed_on,
+            }
+            for signatory in agreement.signatories.select_related("organisation")
+        ],
+        "amendments": [
+            {
+                "number": amendment.number,
+                "signed_on": amendment.signed_on,
+                "summary": amendment.summary,
+            }
+            for amendment in agreement.amendments.order_by("number")
+        ],
+        "committees": _committees(agreement, report.year),
+        "overdue_items": _overdue_items(agreement, today),
+        "statistics": figures,
+        "actions": _actions(agreement, report.year, figures),
+        "method": {"statistics": statistics_notes(), "masking": MASKED},
+    }
+    return _jsonable(snapshot)

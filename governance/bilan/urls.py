@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "bilan"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("demander/", views.report_request, name="request"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/etat/", views.report_status, name="status"),
+    path("<int:pk>/valider/", views.report_validate, name="validate"),
+    path("<int:pk>/telecharger/", views.report_download, name="download"),
+]
