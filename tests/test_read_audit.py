@@ -177,6 +177,7 @@ ROUTES = {
             "action_create",
             "meeting_create",
             "action_edit",
+            "action_plan_download",
             "indicator_add",
             "indicator_year",
             "meeting_list",
