@@ -29,18 +29,6 @@ REQUIRED_COLUMNS = [
     "permit_kind",
     "first_permit_date",
 ]
-OPTIONAL_COLUMNS = [
-    "cir_signed_on",
-    "postcode",
-    "commune",
-    "email",
-    "phone",
-    "rqth",
-    "higher_education",
-    "french_level",
-    "france_travail_id",
-    "confirm_out_of_public",
-]
 TRUE = {"oui", "o", "1", "true", "vrai", "yes", "x"}
 FALSE = {"non", "n", "0", "false", "faux", "no", ""}
 PROGRESS_EVERY = 1000

@@ -3,8 +3,6 @@
 import csv
 import io
 
-DELIMITERS = ";,"
-
 
 class UnreadableFile(ValueError):
     """The file is not text Passerelle can read (the message is French, for the person)."""

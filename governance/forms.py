@@ -250,7 +250,3 @@ class StatisticsFilterForm(DsfrBaseForm):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = partners
-
-
-def default_year():
-    return timezone.localdate().year

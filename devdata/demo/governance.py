@@ -226,10 +226,6 @@ def _organisations(department):
     return orgs
 
 
-def _at(day, hour=14):
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
 def _meetings(agreement, orgs, schedule, years, today, user, with_items=True):
     """The meetings of ``years``, planned as rows, held through the governance actions."""
     committees = {c.kind: c for c in agreement.committees.all()}
