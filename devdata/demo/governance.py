@@ -32,7 +32,7 @@ from partners.models import Department, Membership, Organisation, OrganisationKi
 
 PARIS_TITLE = (
     "Accord départemental de partenariat en faveur de l'insertion professionnelle des étrangers "
-    "primo-arrivants pour Paris 2020-2024"
+    "primo-arrivants pour Paris"
 )
 NATIONAL_FRAMEWORK = (
     "Accord-cadre national 2020-2024 en faveur de l'insertion professionnelle des étrangers "
