@@ -453,8 +453,11 @@ ORGANISATION_NOTIFICATIONS = (NotificationKind.NEW_REFERRAL, NotificationKind.RE
 
 
 def notification_kinds(user):
-    """The kinds of e-mail ``user`` may opt out of (those of their side of a referral)."""
+    """The kinds of e-mail ``user`` may opt out of (those of their side of a referral). What goes
+    to the organisation's shared address is not the person's choice, and is not offered."""
     if has_capability(user, Cap.REFERRAL_ANSWER):
+        if user.active_membership.organisation.notification_email:
+            return tuple(k for k in RECEIVER_NOTIFICATIONS if k not in ORGANISATION_NOTIFICATIONS)
         return RECEIVER_NOTIFICATIONS
     return SENDER_NOTIFICATIONS
 

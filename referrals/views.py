@@ -33,7 +33,6 @@ from .models import (
     Document,
     FollowUp,
     Message,
-    NotificationKind,
     NotificationOptOut,
     Referral,
     ReferralEvent,
@@ -379,6 +378,6 @@ def preferences(request):
         {
             "form": form,
             "organisation": organisation,
-            "receiver": kinds[0] == NotificationKind.NEW_REFERRAL,
+            "receiver": has_capability(user, Cap.REFERRAL_ANSWER),
         },
     )

@@ -348,7 +348,17 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
     referral = ReferralFactory(
         beneficiary=person, to_organisation=orgs["mission_locale"], sender=ofii
     )
-    referral = accept(mission_locale, referral)  # followed: on the caseload
+    # Another Diallo, accepted by the Mission Locale: on its caseload.
+    accept(
+        mission_locale,
+        ReferralFactory(
+            beneficiary=BeneficiaryFactory(
+                ofii_organisation=orgs["ofii"], last_name="Diallo", first_name="Moussa"
+            ),
+            to_organisation=orgs["mission_locale"],
+            sender=ofii,
+        ),
+    )
     return SimpleNamespace(
         person=person,
         other=BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Karimi"),
