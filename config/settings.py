@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Status",
         "RefusalReasonEnum": "referrals.models.RefusalReason",
         "OutcomeEnum": "referrals.models.Outcome",
+        "ReferralDocumentKindEnum": "referrals.models.Document.Kind",
     },
 }
 

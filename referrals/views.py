@@ -98,7 +98,7 @@ def bulk(request):
         messages.error(request, _("Cochez au moins une orientation."))
     elif request.POST.get("action") == "accept":
         done, skipped = 0, 0
-        for referral in scoped.filter(status=Status.PENDING).only("pk"):
+        for referral in scoped.awaiting_answer().only("pk"):
             try:
                 actions.accept(request.user, referral)
                 done += 1
