@@ -34,6 +34,7 @@ BENEFICIARY_FIELDS = [
     "commune",
     "email",
     "phone",
+    "appointment_reminders",
     "rqth",
     "higher_education",
     "education_level",

@@ -120,6 +120,11 @@ class Beneficiary(models.Model):
     postcode = models.CharField(_("code postal"), max_length=5, blank=True)
     email = models.EmailField(_("adresse électronique"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    appointment_reminders = models.BooleanField(
+        _("rappel des rendez-vous par courriel"),
+        default=True,
+        help_text=_("Décochez si la personne ne souhaite pas recevoir de rappel par courriel."),
+    )
     rqth = models.BooleanField(_("RQTH"), default=False)
     higher_education = models.BooleanField(_("diplômé du supérieur"), default=False)
     education_level = models.CharField(

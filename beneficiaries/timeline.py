@@ -20,6 +20,7 @@ class Entry:
     detail: str = ""
     url: str = ""
     badge: str = ""  # DSFR badge modifier: "success", "error", "warning", "info", "new" or ""
+    order: int = 0  # the step's place in the path, for entries at the same moment
 
 
 def register(source):
@@ -30,8 +31,9 @@ def register(source):
 
 
 def timeline(beneficiary, user):
-    """Every entry of every source, oldest first."""
+    """Every entry of every source, oldest first: by the real time of each entry (an entry known
+    only by its date is placed at midnight), then by its place in the path (``order``)."""
     entries = []
     for source in SOURCES:
         entries.extend(source(beneficiary, user))
-    return sorted(entries, key=lambda entry: entry.at)
+    return sorted(entries, key=lambda entry: (entry.at, entry.order))

@@ -174,6 +174,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60.0,
     },
     "referral-reminders": {"task": "referrals.tasks.send_overdue_reminders", "schedule": 3600.0},
+    "referral-escalation": {"task": "referrals.tasks.escalate_unanswered", "schedule": 3600.0},
+    "referral-person-reminders": {"task": "referrals.tasks.remind_people", "schedule": 3600.0},
+    "referral-documents-erasure": {
+        "task": "referrals.tasks.erase_expired_documents",
+        "schedule": 24 * 60 * 60.0,
+    },
     "yearly-draft-bilans": {
         "task": "governance.tasks.request_yearly_bilans",
         "schedule": crontab(
@@ -268,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Status",
         "RefusalReasonEnum": "referrals.models.RefusalReason",
         "OutcomeEnum": "referrals.models.Outcome",
+        "ReferralDocumentKindEnum": "referrals.models.Document.Kind",
     },
 }
 

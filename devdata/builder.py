@@ -198,6 +198,8 @@ class Referrals:
             note=note,
         )  # fmt: skip
         self.dates.step(referral, when, sent_at=when, answer_due_at=self.due(referral, when))
+        # The sending moment now: the later actions check their dates against it.
+        Referral.objects.filter(pk=referral.pk).update(sent_at=when)
         return referral
 
     def due(self, referral, when):
@@ -225,6 +227,7 @@ class Referrals:
         self.dates.step(referral, when, answered_at=when)
         # The new referral's "sent" event is written by the redirect, without an audit row.
         self.dates.step(new, when, audited=False, sent_at=when, answer_due_at=self.due(new, when))
+        Referral.objects.filter(pk=new.pk).update(sent_at=when)
         return new
 
     def cancel(self, referral, when, *, comment=""):

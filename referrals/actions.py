@@ -9,6 +9,8 @@ after the commit. A transition that is not (or no longer) allowed raises
 with field errors.
 """
 
+from datetime import datetime, time
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,6 +54,26 @@ def _not_allowed():
     return TransitionNotAllowed(
         _("Votre organisation ne peut pas faire cette action sur cette orientation.")
     )
+
+
+def check_date(referral, field, value, *, future_ok=False, now=None):
+    """A date of a referral falls between its sending and today (an appointment may be in the
+    future): a French field error otherwise. ``value``: a date or an aware datetime."""
+    if value is None:
+        return
+    now = now or timezone.now()
+    is_moment = hasattr(value, "tzinfo") and hasattr(value, "hour")
+    sent = referral.sent_at if is_moment else timezone.localdate(referral.sent_at)
+    latest = now if is_moment else timezone.localdate(now)
+    if value < sent:
+        raise ValidationError(
+            {
+                field: _("Cette date est antérieure à l'envoi de l'orientation (le %(sent)s).")
+                % {"sent": timezone.localtime(referral.sent_at).strftime("%d/%m/%Y")}
+            }
+        )
+    if not future_ok and value > latest:
+        raise ValidationError({field: _("Cette date ne peut pas être dans le futur.")})
 
 
 def _lock(actor, referral, action):
@@ -167,12 +189,27 @@ def accept(actor, referral, *, appointment_at=None, comment="", channel="web"):
     now = timezone.now()
     with transaction.atomic():
         referral = _lock(actor, referral, "accept")
+        check_date(referral, "appointment_at", appointment_at, future_ok=True, now=now)
         from_status = referral.status
         referral.status = Status.ACCEPTED
         referral.answered_at = now
         referral.appointment_at = appointment_at
         referral.save()
         _log(actor, referral, from_status, now, comment=comment, channel=channel)
+        tasks.notify_sender.delay_on_commit(referral.pk, NotificationKind.ACCEPTED.value)
+    return referral
+
+
+def review(actor, referral, *, comment="", channel="web"):
+    """The receiver examines a pending referral ("à l'étude"): the sender sees it is being looked
+    at; the answer deadline still runs and the sender may still cancel."""
+    now = timezone.now()
+    with transaction.atomic():
+        referral = _lock(actor, referral, "review")
+        from_status = referral.status
+        referral.status = Status.UNDER_REVIEW
+        referral.save()
+        _log(actor, referral, from_status, now, comment=(comment or "").strip(), channel=channel)
     return referral
 
 
@@ -258,19 +295,23 @@ def cancel(actor, referral, *, comment="", channel="web"):
 
 def start(actor, referral, *, first_appointment_at=None, comment="", channel="web"):
     """The first appointment was held (now, unless a past time is given)."""
-    if first_appointment_at is not None and first_appointment_at > timezone.now():
-        raise ValidationError(
-            {"first_appointment_at": _("Le premier rendez-vous ne peut pas être dans le futur.")}
-        )
     now = timezone.now()
     with transaction.atomic():
         referral = _lock(actor, referral, "start")
-        from_status = referral.status
-        referral.status = Status.IN_PROGRESS
-        referral.first_appointment_at = first_appointment_at or now
-        referral.save()
-        _log(actor, referral, from_status, now, comment=comment, channel=channel)
+        check_date(referral, "first_appointment_at", first_appointment_at, now=now)
+        _start(actor, referral, first_appointment_at or now, now, comment=comment, channel=channel)
     return referral
+
+
+def _start(actor, referral, held_at, now, *, comment, channel):
+    """The ``start`` transition on a locked, checked referral (also reached by a follow-up
+    "Entrée en accompagnement": one way to say the person is followed)."""
+    from_status = referral.status
+    referral.status = Status.IN_PROGRESS
+    referral.first_appointment_at = held_at
+    referral.save()
+    _log(actor, referral, from_status, now, comment=comment, channel=channel)
+    tasks.notify_sender.delay_on_commit(referral.pk, NotificationKind.STARTED.value)
 
 
 def close(actor, referral, *, outcome, outcome_date, comment="", channel="web"):
@@ -286,6 +327,7 @@ def close(actor, referral, *, outcome, outcome_date, comment="", channel="web"):
     now = timezone.now()
     with transaction.atomic():
         referral = _lock(actor, referral, "close")
+        check_date(referral, "outcome_date", outcome_date, now=now)
         from_status = referral.status
         referral.status = Status.CLOSED
         referral.outcome = outcome
@@ -293,15 +335,17 @@ def close(actor, referral, *, outcome, outcome_date, comment="", channel="web"):
         referral.closed_at = now
         referral.save()
         _log(actor, referral, from_status, now, comment=comment, channel=channel)
+        tasks.notify_sender.delay_on_commit(referral.pk, NotificationKind.CLOSED.value)
     return referral
 
 
 # --- Not status changes -----------------------------------------------------------------------
 
 
-def assign(actor, referral_ids, counsellor):
-    """Assigns referrals of the actor's organisation to one of its members (not a status change).
-    Returns how many were assigned."""
+def assign(actor, referral_ids, counsellor, *, channel="web"):
+    """Assigns referrals of the actor's organisation to one of its members, or to nobody (not a
+    status change): an event on each referral whose counsellor changes, the audit rows, and an
+    e-mail to the new counsellor. Returns how many changed."""
     membership = actor.active_membership
     if membership is None or not has_capability(actor, Cap.REFERRAL_ANSWER):
         raise TransitionNotAllowed(_("Seul le partenaire destinataire peut attribuer."))
@@ -312,15 +356,38 @@ def assign(actor, referral_ids, counsellor):
         ).exists()
     ):
         raise ValidationError({"assigned_to": _("Choisissez un membre de votre organisation.")})
+    now = timezone.now()
     with transaction.atomic():
-        ids = list(
+        rows = list(
             Referral.objects.select_for_update()
             .filter(pk__in=referral_ids, to_organisation_id=membership.organisation_id)
-            .values_list("pk", flat=True)
+            .exclude(assigned_to=counsellor)
+            .values_list("pk", "status")
         )
-        count = Referral.objects.filter(pk__in=ids).update(assigned_to=counsellor)
-        audit.record_many(actor, audit.Action.UPDATE, "referral", ids, detail="assigned_to")
-    return count
+        ids = [pk for pk, _status in rows]
+        Referral.objects.filter(pk__in=ids).update(assigned_to=counsellor)
+        name = counsellor.get_full_name() or counsellor.email if counsellor else ""
+        ReferralEvent.objects.bulk_create(
+            ReferralEvent(
+                referral_id=pk,
+                kind=ReferralEvent.Kind.ASSIGNED,
+                from_status=status,
+                to_status=status,
+                actor=actor,
+                organisation=membership.organisation,
+                at=now,
+                comment=(_("Attribuée à %(name)s") % {"name": name})
+                if name
+                else _("Sans référent"),
+            )
+            for pk, status in rows
+        )
+        audit.record_many(
+            actor, audit.Action.UPDATE, "referral", ids, channel=channel, detail="assigned_to"
+        )
+        if counsellor is not None and ids and counsellor.pk != actor.pk:
+            tasks.notify_assigned.delay_on_commit(counsellor.pk, ids)
+    return len(ids)
 
 
 def add_follow_up(
@@ -336,6 +403,18 @@ def add_follow_up(
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if not may_follow_up(actor, referral):
             raise TransitionNotAllowed(_("Un suivi s'ajoute à une orientation acceptée."))
+        check_date(referral, "happened_on", happened_on, now=now)
+        if kind == FollowUp.Kind.ACCOMPANIMENT and referral.status == Status.ACCEPTED:
+            # Entering an accompaniment means the first appointment was held.
+            held = timezone.make_aware(datetime.combine(happened_on, time(9)))
+            _start(
+                actor,
+                referral,
+                max(referral.sent_at, min(held, now)),
+                now,
+                comment=_("Entrée en accompagnement"),
+                channel=channel,
+            )
         follow_up = FollowUp.objects.create(
             referral=referral,
             kind=kind,
@@ -354,13 +433,31 @@ def add_follow_up(
 
 
 # Which e-mails a person may choose to receive, by side of the referral.
-SENDER_NOTIFICATIONS = (NotificationKind.REFUSED, NotificationKind.REDIRECTED)
-RECEIVER_NOTIFICATIONS = (NotificationKind.NEW_REFERRAL, NotificationKind.REMINDER)
+SENDER_NOTIFICATIONS = (
+    NotificationKind.ACCEPTED,
+    NotificationKind.REFUSED,
+    NotificationKind.REDIRECTED,
+    NotificationKind.STARTED,
+    NotificationKind.CLOSED,
+    NotificationKind.ESCALATED,
+    NotificationKind.NEW_MESSAGE,
+)
+RECEIVER_NOTIFICATIONS = (
+    NotificationKind.NEW_REFERRAL,
+    NotificationKind.REMINDER,
+    NotificationKind.ASSIGNED,
+    NotificationKind.NEW_MESSAGE,
+)
+# Sent to the organisation's shared address when it has one (personal choices do not apply).
+ORGANISATION_NOTIFICATIONS = (NotificationKind.NEW_REFERRAL, NotificationKind.REMINDER)
 
 
 def notification_kinds(user):
-    """The kinds of e-mail ``user`` may opt out of (those of their side of a referral)."""
+    """The kinds of e-mail ``user`` may opt out of (those of their side of a referral). What goes
+    to the organisation's shared address is not the person's choice, and is not offered."""
     if has_capability(user, Cap.REFERRAL_ANSWER):
+        if user.active_membership.organisation.notification_email:
+            return tuple(k for k in RECEIVER_NOTIFICATIONS if k not in ORGANISATION_NOTIFICATIONS)
         return RECEIVER_NOTIFICATIONS
     return SENDER_NOTIFICATIONS
 

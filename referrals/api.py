@@ -15,8 +15,17 @@ from partners.access import HasCapability, audit_read, list_records
 from partners.models import Organisation
 from partners.roles import Cap, has_capability
 
-from . import actions, states
-from .models import Outcome, Referral, ReferralEvent, RefusalReason
+from . import actions, caseload, messaging, states
+from .files import serve as serve_document
+from .models import (
+    FOLLOWED_STATUSES,
+    Document,
+    Message,
+    Outcome,
+    Referral,
+    ReferralEvent,
+    RefusalReason,
+)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -116,6 +125,47 @@ class StartSerializer(serializers.Serializer):
     first_appointment_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
+class ReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    assigned_to = serializers.IntegerField(allow_null=True)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "organisation",
+            "uploaded_at",
+            "erased_at",
+        ]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "organisation", "author", "text", "created_at", "read_at", "documents"]
+
+
+class MessagePostSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class DocumentPostSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = serializers.ChoiceField(choices=Document.Kind.choices)
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
 class CloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     outcome_date = serializers.DateField()
@@ -146,18 +196,42 @@ class ReferralViewSet(
     filterset_fields = ["status", "to_organisation", "beneficiary"]
 
     def get_queryset(self):
-        return (
-            Referral.objects.visible_to(self.request.user)
-            .prefetch_related(
-                Prefetch(
-                    "events",
-                    queryset=ReferralEvent.objects.visible_to(self.request.user).order_by(
-                        "at", "pk"
-                    ),
-                )
+        qs = Referral.objects.visible_to(self.request.user)
+        if self.action == "list":
+            qs = self._caseload(qs)
+        return qs.prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ReferralEvent.objects.visible_to(self.request.user).order_by("at", "pk"),
             )
-            .order_by("-sent_at", "-pk")
+        ).order_by("-sent_at", "-pk")
+
+    def _caseload(self, qs):
+        """The caseload filters (receivers): ``caseload=mine|organisation`` keeps the followed
+        referrals (accepted, in progress), ``flag``, ``q`` (name, OFII number, France Travail
+        identifier). Unknown values answer 400."""
+        params = self.request.query_params
+        tab = params.get("caseload")
+        if tab is None:
+            return qs
+        if tab not in (caseload.MINE, caseload.ORGANISATION):
+            raise serializers.ValidationError(
+                {"caseload": ["Valeurs possibles : mine, organisation."]}
+            )
+        flag = params.get("flag", "")
+        if flag and flag not in caseload.FLAGS:
+            raise serializers.ValidationError(
+                {"flag": [f"Valeurs possibles : {', '.join(caseload.FLAGS)}."]}
+            )
+        status_ = params.get("caseload_status", "")
+        if status_ and status_ not in FOLLOWED_STATUSES:
+            raise serializers.ValidationError({"caseload_status": ["accepted ou in_progress."]})
+        if not has_capability(self.request.user, Cap.REFERRAL_ANSWER):
+            return qs.none()
+        filtered = caseload.caseload(
+            self.request.user, qs, tab=tab, text=params.get("q", ""), flag=flag, status=status_
         )
+        return qs.filter(pk__in=filtered.values("pk"))
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
@@ -240,6 +314,121 @@ class ReferralViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._act(request, "close", CloseSerializer)
+
+    @extend_schema(request=ReviewSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._act(request, "review", ReviewSerializer)
+
+    @extend_schema(request=AssignSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        referral = self.get_object()
+        if not states.may_assign(request.user, referral):
+            raise NotFound
+        payload = AssignSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        counsellor = None
+        if payload.validated_data["assigned_to"] is not None:
+            counsellor = next(
+                (
+                    u
+                    for u in caseload.counsellors(request.user)
+                    if u.pk == payload.validated_data["assigned_to"]
+                ),
+                None,
+            )
+            if counsellor is None:
+                return Response(
+                    {"assigned_to": ["Choisissez un membre de votre organisation."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        try:
+            actions.assign(request.user, [referral.pk], counsellor, channel="api")
+        except states.TransitionNotAllowed as error:
+            return _conflict(error)
+        except DjangoValidationError as error:
+            return _invalid(error)
+        return Response(self._fresh(referral.pk))
+
+    def _thread(self, referral):
+        return (
+            Message.objects.visible_to(self.request.user)
+            .filter(referral=referral)
+            .prefetch_related(Prefetch("documents", queryset=Document.objects.order_by("pk")))
+        )
+
+    def _post(self, request, referral, *, text, upload=None, kind=""):
+        if not states.may_write(request.user, referral):
+            raise NotFound
+        return messaging.post_message(
+            request.user, referral, text=text, upload=upload, kind=kind, channel="api"
+        )
+
+    @extend_schema(request=MessagePostSerializer, responses=MessageSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request, pk=None):
+        """The referral's thread; POST writes a message (the other organisation is told)."""
+        referral = self.get_object()
+        if request.method == "POST":
+            payload = MessagePostSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            try:
+                message = self._post(request, referral, text=payload.validated_data["text"])
+            except states.TransitionNotAllowed as error:
+                return _conflict(error)
+            except DjangoValidationError as error:
+                return _invalid(error)
+            return Response(
+                MessageSerializer(self._thread(referral).get(pk=message.pk)).data,
+                status=status.HTTP_201_CREATED,
+            )
+        audit_read(request.user, referral, channel="api", detail="messages")
+        thread = list(self._thread(referral))
+        messaging.mark_read(request.user, referral)
+        return Response(MessageSerializer(thread, many=True).data)
+
+    @extend_schema(request=DocumentPostSerializer, responses=DocumentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def documents(self, request, pk=None):
+        """The referral's documents; POST (multipart) uploads one (PDF, JPEG or PNG)."""
+        referral = self.get_object()
+        if request.method == "POST":
+            payload = DocumentPostSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            data = payload.validated_data
+            try:
+                message = self._post(
+                    request, referral, text=data["text"], upload=data["file"], kind=data["kind"]
+                )
+            except states.TransitionNotAllowed as error:
+                return _conflict(error)
+            except DjangoValidationError as error:
+                return _invalid(error)
+            return Response(
+                DocumentSerializer(message.documents.get()).data, status=status.HTTP_201_CREATED
+            )
+        documents = Document.objects.visible_to(request.user).filter(referral=referral)
+        list_records(request.user, documents, object_type="referral_document", channel="api")
+        return Response(DocumentSerializer(documents, many=True).data)
+
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"documents/(?P<document_pk>[0-9]+)/download",
+        url_name="document-download",
+    )
+    def document_download(self, request, pk=None, document_pk=None):
+        """The stored file, as an attachment (audited)."""
+        referral = self.get_object()
+        document = (
+            Document.objects.visible_to(request.user)
+            .filter(referral=referral, pk=document_pk)
+            .first()
+        )
+        if document is None:
+            raise NotFound
+        return serve_document(document, request.user, channel="api")
 
 
 def register(router):

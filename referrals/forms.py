@@ -5,7 +5,8 @@ from dsfr.forms import DsfrBaseForm
 from core.publics import Public
 from core.widgets import DateInput, DateTimeInput
 
-from .models import FollowUp, NotificationKind, Outcome, RefusalReason, Status
+from .inbox import OPEN
+from .models import Document, FollowUp, NotificationKind, Outcome, RefusalReason, Status
 
 
 def add_errors(form, error):
@@ -138,7 +139,17 @@ class CloseForm(DsfrBaseForm):
     )
 
 
+class ReviewForm(DsfrBaseForm):
+    comment = forms.CharField(
+        label=_("Commentaire pour l'OFII"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Facultatif. Le délai de réponse continue de courir."),
+    )
+
+
 ACTION_FORMS = {
+    "review": ReviewForm,
     "accept": AcceptForm,
     "refuse": RefuseForm,
     "redirect": RedirectForm,
@@ -158,7 +169,9 @@ class FollowUpForm(DsfrBaseForm, forms.ModelForm):
 class InboxFilterForm(DsfrBaseForm):
     q = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("État"), required=False, choices=[("", _("Tous"))] + Status.choices
+        label=_("État"),
+        required=False,
+        choices=[(OPEN, _("Ouvertes (à traiter ou suivies)")), ("", _("Tous"))] + Status.choices,
     )
     overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
     assigned_to = forms.ChoiceField(label=_("Conseiller référent"), required=False)
@@ -191,3 +204,66 @@ class PreferencesForm(DsfrBaseForm):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kinds"].choices = [(k.value, k.label) for k in kinds]
+
+
+class AssignForm(DsfrBaseForm):
+    assigned_to = forms.ChoiceField(label=_("Conseiller référent"), required=False)
+
+    def __init__(self, *args, counsellors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.counsellors = {str(u.pk): u for u in counsellors}
+        self.fields["assigned_to"].choices = [("", _("Personne (retirer)"))] + [
+            (pk, u.get_full_name() or u.email) for pk, u in self.counsellors.items()
+        ]
+
+    def counsellor(self):
+        return self.counsellors.get(self.cleaned_data.get("assigned_to") or "")
+
+
+class MessageForm(DsfrBaseForm):
+    text = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Visible par l'OFII et le partenaire. Pas de données de santé."),
+    )
+    file = forms.FileField(
+        label=_("Joindre un document"),
+        required=False,
+        help_text=_("PDF, JPEG ou PNG, 5 Mo au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Type de document"),
+        required=False,
+        choices=[("", _("Choisir un type"))] + Document.Kind.choices,
+    )
+
+
+class CaseloadFilterForm(DsfrBaseForm):
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom, n° de dossier OFII ou identifiant France Travail"),
+    )
+    status = forms.ChoiceField(
+        label=_("État"),
+        required=False,
+        choices=[
+            ("", _("Acceptées et en cours")),
+            (Status.ACCEPTED, Status.ACCEPTED.label),
+            (Status.IN_PROGRESS, Status.IN_PROGRESS.label),
+        ],
+    )
+    flag = forms.ChoiceField(
+        label=_("Signalement"),
+        required=False,
+        choices=[
+            ("", _("Tous")),
+            ("appointment_passed", _("Rendez-vous passé, non renseigné")),
+            ("stale", _("Sans suivi récent")),
+            ("eligibility", _("Fin d'éligibilité proche")),
+        ],
+    )

@@ -14,9 +14,12 @@ from beneficiaries.models import Beneficiary
 from partners.models import Organisation, ServiceOffer
 from partners.roles import Role, role_of
 
+from .storage import document_path, private_storage
+
 
 class Status(models.TextChoices):
     PENDING = "pending", _("En attente de réponse")
+    UNDER_REVIEW = "under_review", _("À l'étude")
     ACCEPTED = "accepted", _("Acceptée")
     REFUSED = "refused", _("Refusée")
     REDIRECTED = "redirected", _("Réorientée")
@@ -25,7 +28,11 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Clôturée")
 
 
-OPEN_STATUSES = (Status.PENDING, Status.ACCEPTED, Status.IN_PROGRESS)
+# Waiting for the partner's answer: the answer deadline runs (being examined does not stop it).
+AWAITING_ANSWER_STATUSES = (Status.PENDING, Status.UNDER_REVIEW)
+OPEN_STATUSES = (*AWAITING_ANSWER_STATUSES, Status.ACCEPTED, Status.IN_PROGRESS)
+# The partner follows the person: the caseload ("Mes accompagnements").
+FOLLOWED_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS)
 # Every referral the partner accepted, whatever became of it since: the partner follows the person
 # (follow-ups may be added).
 ACCEPTED_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.CLOSED)
@@ -74,8 +81,16 @@ class ReferralQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def awaiting_answer(self):
+        return self.filter(status__in=AWAITING_ANSWER_STATUSES)
+
     def overdue(self, now=None):
-        return self.filter(status=Status.PENDING, answer_due_at__lt=now or timezone.now())
+        return self.awaiting_answer().filter(answer_due_at__lt=now or timezone.now())
+
+    def unanswered(self):
+        """Escalated: still awaiting an answer well past the deadline ("sans réponse" for the
+        préfecture). Nothing expires by itself: the flag goes once the partner answers."""
+        return self.awaiting_answer().filter(escalated_at__isnull=False)
 
 
 class Referral(models.Model):
@@ -124,6 +139,12 @@ class Referral(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="redirected_from"
     )
     last_reminder_at = models.DateTimeField(null=True, blank=True)
+    # Still unanswered N working days after the deadline: flagged to the sender (tasks.escalate).
+    escalated_at = models.DateTimeField(_("signalée sans réponse le"), null=True, blank=True)
+    # The e-mail reminding the person of the first appointment (tasks.remind_people).
+    person_reminder_sent_at = models.DateTimeField(
+        _("rappel envoyé à la personne le"), null=True, blank=True
+    )
 
     objects = ReferralQuerySet.as_manager()
 
@@ -174,7 +195,11 @@ class Referral(models.Model):
 
     @property
     def is_overdue(self):
-        return self.status == Status.PENDING and self.answer_due_at < timezone.now()
+        return self.status in AWAITING_ANSWER_STATUSES and self.answer_due_at < timezone.now()
+
+    @property
+    def is_unanswered(self):
+        return self.status in AWAITING_ANSWER_STATUSES and self.escalated_at is not None
 
 
 class OfReferralQuerySet(models.QuerySet):
@@ -185,8 +210,14 @@ class OfReferralQuerySet(models.QuerySet):
 
 
 class ReferralEvent(models.Model):
-    """The immutable log of every transition."""
+    """The immutable log of every transition, and of every assignment (``kind``; its status is
+    unchanged: ``from_status == to_status``)."""
 
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Changement d'état")
+        ASSIGNED = "assigned", _("Attribution")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TRANSITION)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
@@ -255,6 +286,12 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Relance : orientation sans réponse dans le délai")
     REFUSED = "refused", _("Refus d'une orientation que j'ai envoyée")
     REDIRECTED = "redirected", _("Réorientation d'une orientation que j'ai envoyée")
+    ACCEPTED = "accepted", _("Acceptation d'une orientation que j'ai envoyée")
+    STARTED = "started", _("Premier rendez-vous tenu pour une orientation que j'ai envoyée")
+    CLOSED = "closed", _("Clôture, avec son issue, d'une orientation que j'ai envoyée")
+    ESCALATED = "escalated", _("Orientation que j'ai envoyée restée sans réponse")
+    NEW_MESSAGE = "new_message", _("Nouveau message sur une orientation")
+    ASSIGNED = "assigned", _("Orientation qui m'est attribuée")
 
 
 class NotificationOptOutQuerySet(models.QuerySet):
@@ -283,3 +320,110 @@ class NotificationOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user_id} ✗ {self.kind}"
+
+
+# --- The caseload's settings, the thread and the documents of a referral ---------------------
+
+
+class CaseloadSettingsQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        membership = getattr(user, "active_membership", None)
+        if membership is None:
+            return self.none()
+        return self.filter(organisation_id=membership.organisation_id)
+
+
+class CaseloadSettings(models.Model):
+    """A receiving organisation's caseload rule: after how many days without a follow-up a
+    person is flagged (no row: ``DEFAULT_STALE_DAYS``)."""
+
+    DEFAULT_STALE_DAYS = 90
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="caseload_settings"
+    )
+    stale_after_days = models.PositiveSmallIntegerField(
+        _("sans suivi depuis (jours)"), default=DEFAULT_STALE_DAYS
+    )
+
+    objects = CaseloadSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("réglages des accompagnements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stale_after_days__gte=7, stale_after_days__lte=730),
+                name="caseload_stale_days_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.stale_after_days}"
+
+
+class Message(models.Model):
+    """A message on a referral, between its sending and its receiving organisation. ``read_at``:
+    when the other organisation first opened the thread after it was written."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OfReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        indexes = [models.Index(fields=["referral", "read_at"])]
+
+    def __str__(self):
+        return f"Message {self.pk} ({self.referral_id})"
+
+
+class Document(models.Model):
+    """A file on a referral (CV, certificate…), stored privately and served only by a scoped view.
+    Erased (file and name) N months after the referral ends, and by the file's retention."""
+
+    class Kind(models.TextChoices):
+        CV = "cv", _("CV")
+        FRENCH_CERTIFICATE = "french_certificate", _("Attestation de niveau de français")
+        DIPLOMA = "diploma", _("Diplôme")
+        ATTESTATION = "attestation", _("Attestation")
+        OTHER = "other", _("Autre document")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    kind = models.CharField(_("type de document"), max_length=20, choices=Kind.choices)
+    # A random name in private storage; the name given by the uploader is kept apart.
+    file = models.FileField(
+        upload_to=document_path, storage=private_storage, max_length=200, blank=True
+    )
+    original_name = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True)
+
+    objects = OfReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("document")
+
+    def __str__(self):
+        return f"Document {self.pk} ({self.referral_id})"
+
+    @property
+    def extension(self):
+        return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+            self.content_type, "bin"
+        )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from partners.roles import Cap, has_capability
 
-from .models import ACCEPTED_STATUSES, Status
+from .models import ACCEPTED_STATUSES, OPEN_STATUSES, Status
 
 SENDER = "sender"  # the sending organisation (OFII)
 RECEIVER = "receiver"  # the receiving organisation
@@ -39,22 +39,36 @@ class Transition:
     label: str
 
 
+AWAITING = (Status.PENDING, Status.UNDER_REVIEW)
+
+# The label names the act: it is the title of the action's form and its button.
 TRANSITIONS = {
     t.name: t
     for t in (
         Transition("send", (), Status.PENDING, SENDER, gettext_lazy("Envoyer l'orientation")),
         Transition(
-            "accept", (Status.PENDING,), Status.ACCEPTED, RECEIVER, gettext_lazy("Accepter")
+            "accept", AWAITING, Status.ACCEPTED, RECEIVER, gettext_lazy("Accepter l'orientation")
         ),
-        Transition("refuse", (Status.PENDING,), Status.REFUSED, RECEIVER, gettext_lazy("Refuser")),
+        Transition(
+            "refuse", AWAITING, Status.REFUSED, RECEIVER, gettext_lazy("Refuser l'orientation")
+        ),
         Transition(
             "redirect",
-            (Status.PENDING,),
+            AWAITING,
             Status.REDIRECTED,
             RECEIVER,
             gettext_lazy("Réorienter vers un autre partenaire"),
         ),
-        Transition("cancel", (Status.PENDING,), Status.CANCELLED, SENDER, gettext_lazy("Annuler")),
+        Transition(
+            "review",
+            (Status.PENDING,),
+            Status.UNDER_REVIEW,
+            RECEIVER,
+            gettext_lazy("Mettre à l'étude"),
+        ),
+        Transition(
+            "cancel", AWAITING, Status.CANCELLED, SENDER, gettext_lazy("Annuler l'orientation")
+        ),
         Transition(
             "start",
             (Status.ACCEPTED,),
@@ -67,7 +81,7 @@ TRANSITIONS = {
             (Status.ACCEPTED, Status.IN_PROGRESS),
             Status.CLOSED,
             RECEIVER,
-            gettext_lazy("Clôturer"),
+            gettext_lazy("Clôturer l'accompagnement"),
         ),
     )
 }
@@ -97,6 +111,16 @@ def allowed_actions(actor, referral):
         for name in ACTIONS
         if referral.status in TRANSITIONS[name].sources and may(actor, name, referral)
     ]
+
+
+def may_assign(actor, referral):
+    """May ``actor`` assign this referral to a counsellor (the receiver, while it is open)?"""
+    return referral.status in OPEN_STATUSES and may(actor, "accept", referral)
+
+
+def may_write(actor, referral):
+    """May ``actor`` write on the referral's thread (either organisation, whatever its status)?"""
+    return may(actor, "cancel", referral) or may(actor, "accept", referral)
 
 
 def may_follow_up(actor, referral):

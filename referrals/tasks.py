@@ -82,6 +82,36 @@ SENDER_MESSAGES = {
             "un autre partenaire.\nLe détail :\n%(link)s\n\n— Passerelle\n"
         ),
     ),
+    NotificationKind.ACCEPTED: (
+        gettext_noop("[Passerelle] Orientation acceptée"),
+        gettext_noop(
+            "Bonjour,\n\nUne orientation que vous avez envoyée a été acceptée par le partenaire.\n"
+            "Le détail :\n%(link)s\n\n— Passerelle\n"
+        ),
+    ),
+    NotificationKind.STARTED: (
+        gettext_noop("[Passerelle] Premier rendez-vous tenu"),
+        gettext_noop(
+            "Bonjour,\n\nLe premier rendez-vous d'une personne que vous avez orientée a eu lieu : "
+            "son accompagnement a commencé.\nLe détail :\n%(link)s\n\n— Passerelle\n"
+        ),
+    ),
+    NotificationKind.CLOSED: (
+        gettext_noop("[Passerelle] Accompagnement clôturé"),
+        gettext_noop(
+            "Bonjour,\n\nLe partenaire a clôturé l'accompagnement d'une personne que vous avez "
+            "orientée et indiqué son issue.\nLe détail :\n%(link)s\n\n— Passerelle\n"
+        ),
+    ),
+    NotificationKind.ESCALATED: (
+        gettext_noop("[Passerelle] Orientation sans réponse"),
+        gettext_noop(
+            "Bonjour,\n\nUne orientation que vous avez envoyée est toujours sans réponse, bien "
+            "après le délai prévu par l'accord. Elle est signalée « sans réponse » à la préfecture ; "
+            "vous pouvez relancer le partenaire, l'annuler ou réorienter la personne :\n%(link)s\n\n"
+            "— Passerelle\n"
+        ),
+    ),
 }
 
 
@@ -145,3 +175,173 @@ def send_reminder(organisation_id, referral_ids):
         settings.DEFAULT_FROM_EMAIL,
         recipients,
     )
+
+
+@shared_task
+def notify_assigned(user_id, referral_ids):
+    """The counsellor a referral was assigned to (unless they opted out)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not _wants(user, NotificationKind.ASSIGNED):
+        return 0
+    links = "\n".join(referral_link(pk) for pk in sorted(referral_ids))
+    body = _(
+        "Bonjour,\n\n%(count)s orientation(s) vous ont été attribuée(s) sur Passerelle :\n"
+        "%(links)s\n\n— Passerelle\n"
+    ) % {"count": len(referral_ids), "links": links}
+    return send_mail(
+        _("[Passerelle] Orientation attribuée"), body, settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
+
+
+def _message_recipients(message):
+    """To the sender's side: the person who sent the referral. To the receiver's side: the
+    assigned counsellor, else the organisation (its shared address, or its members)."""
+    referral = message.referral
+    kind = NotificationKind.NEW_MESSAGE
+    if message.organisation_id == referral.to_organisation_id:
+        sender = referral.sender
+        return [sender.email] if _wants(sender, kind) else []
+    if referral.assigned_to_id and referral.assigned_to_id != message.author_id:
+        counsellor = referral.assigned_to
+        return [counsellor.email] if _wants(counsellor, kind) else []
+    return [
+        email
+        for email in _organisation_recipients(referral.to_organisation, kind)
+        if email != message.author.email
+    ]
+
+
+@shared_task
+def notify_new_message(message_id):
+    from .models import Message
+
+    message = (
+        Message.objects.select_related(
+            "author", "referral__sender", "referral__assigned_to", "referral__to_organisation"
+        )
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        return 0
+    recipients = _message_recipients(message)
+    if not recipients:
+        return 0
+    body = _(
+        "Bonjour,\n\nUn nouveau message a été écrit sur une orientation suivie par votre "
+        "organisation. Pour le lire :\n%(link)s\n\n— Passerelle\n"
+    ) % {"link": referral_link(message.referral_id) + "#fil"}
+    return send_mail(
+        _("[Passerelle] Nouveau message"), body, settings.DEFAULT_FROM_EMAIL, recipients
+    )
+
+
+# --- Beat tasks: escalation, reminders to the person, documents' erasure --------------------
+
+
+def escalation_working_days():
+    return getattr(settings, "REFERRAL_ESCALATION_WORKING_DAYS", 10)
+
+
+@shared_task
+def escalate_unanswered(now=None):
+    """Beat task: a referral still awaiting an answer N working days after its deadline
+    (``REFERRAL_ESCALATION_WORKING_DAYS``, default 10, on the department's calendar) is flagged
+    ``escalated_at`` once, and its sender is told. Nothing expires: the partner may still answer."""
+    from .deadlines import add_working_days
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    days = escalation_working_days()
+    # N working days are at least N calendar days: a cheap first cut, then the calendar.
+    candidates = (
+        Referral.objects.awaiting_answer()
+        .filter(escalated_at__isnull=True, answer_due_at__lt=now - timedelta(days=days))
+        .values_list("pk", "answer_due_at", "to_organisation__department__code")
+    )
+    due = [
+        pk
+        for pk, answer_due_at, department in candidates
+        if add_working_days(timezone.localdate(answer_due_at), days, department) < today
+    ]
+    with transaction.atomic():
+        ids = list(
+            Referral.objects.awaiting_answer()
+            .select_for_update(skip_locked=True)
+            .filter(pk__in=due, escalated_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        Referral.objects.filter(pk__in=ids).update(escalated_at=now)
+        for pk in ids:
+            notify_sender.delay_on_commit(pk, NotificationKind.ESCALATED.value)
+    return len(ids)
+
+
+PERSON_REMINDER_DAYS = 2
+
+
+@shared_task
+def remind_people(now=None):
+    """Beat task: two days before the first appointment, the person (where the file has an
+    e-mail address and reminders are on) gets a reminder; ``person_reminder_sent_at`` claims it
+    (once per referral) and shows the counsellor it was sent."""
+    now = now or timezone.now()
+    day = timezone.localdate(now) + timedelta(days=PERSON_REMINDER_DAYS)
+    with transaction.atomic():
+        ids = list(
+            Referral.objects.select_for_update(skip_locked=True)
+            .filter(
+                status="accepted",
+                appointment_at__date=day,
+                person_reminder_sent_at__isnull=True,
+                beneficiary__appointment_reminders=True,
+                beneficiary__anonymised_at__isnull=True,
+            )
+            .exclude(beneficiary__email="")
+            .values_list("pk", flat=True)
+        )
+        Referral.objects.filter(pk__in=ids).update(person_reminder_sent_at=now)
+        for pk in ids:
+            send_person_reminder.delay_on_commit(pk)
+    return len(ids)
+
+
+@shared_task
+def send_person_reminder(referral_id):
+    """Plain French, to the person: the partner, its address, the date and what to bring. No
+    reason, no status, nothing about the person's situation."""
+    referral = (
+        Referral.objects.select_related("beneficiary", "to_organisation")
+        .filter(pk=referral_id, status="accepted")
+        .first()
+    )
+    if referral is None or not referral.beneficiary.email or referral.appointment_at is None:
+        return 0
+    when = timezone.localtime(referral.appointment_at)
+    body = _(
+        "Bonjour,\n\nVous avez rendez-vous le %(date)s à %(time)s avec %(partner)s.\n"
+        "Adresse : %(address)s\n\n"
+        "Pensez à apporter : votre titre de séjour, votre CV si vous en avez un, vos diplômes ou "
+        "attestations de formation.\n\n"
+        "Si vous ne pouvez pas venir, prévenez %(partner)s.\n\n"
+        "Ce message est envoyé automatiquement, merci de ne pas y répondre.\n"
+    ) % {
+        "date": when.strftime("%d/%m/%Y"),
+        "time": when.strftime("%H:%M"),
+        "partner": referral.to_organisation.name,
+        "address": " ".join(referral.to_organisation.address.split()) or "—",
+    }
+    return send_mail(
+        _("Rappel : votre rendez-vous du %(date)s") % {"date": when.strftime("%d/%m/%Y")},
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [referral.beneficiary.email],
+    )
+
+
+@shared_task
+def erase_expired_documents():
+    """Beat task: ``messaging.erase_expired_documents`` (6 months after the end, by default)."""
+    from .messaging import erase_expired_documents as erase
+
+    return erase()

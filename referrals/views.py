@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,18 +16,23 @@ from partners.models import User
 from partners.roles import Cap, has_capability
 
 from . import actions, exports, states
+from .caseload import counsellors as organisation_counsellors
 from .forms import (
     ACTION_FORMS,
+    AssignForm,
     FollowUpForm,
     InboxFilterForm,
+    MessageForm,
     PreferencesForm,
     SendForm,
     add_errors,
 )
-from .inbox import apply_filters, counts, for_list, overdue_first
+from .inbox import OPEN, apply_filters, counts, for_list, overdue_first
+from .messaging import mark_read, unread
 from .models import (
+    Document,
     FollowUp,
-    NotificationKind,
+    Message,
     NotificationOptOut,
     Referral,
     ReferralEvent,
@@ -52,7 +58,8 @@ def _counsellors(user):
 def _filtered(request):
     """The scoped referrals, filtered by the query string; (queryset, form, counsellors)."""
     counsellors = _counsellors(request.user)
-    form = InboxFilterForm(request.GET or None, counsellors=counsellors)
+    # Without a query, the inbox opens on the referrals still needing someone ("Ouvertes").
+    form = InboxFilterForm(request.GET or {"status": OPEN}, counsellors=counsellors)
     qs = Referral.objects.visible_to(request.user)
     if form.is_bound and form.is_valid():
         qs = apply_filters(qs, form.cleaned_data)
@@ -72,6 +79,8 @@ def inbox(request):
         "form": form,
         "page": page,
         "counts": counts(Referral.objects.visible_to(request.user)),
+        "unread": unread(request.user, Referral.objects.visible_to(request.user)).count(),
+        "open_tab": form.data.get("status") == OPEN,
         "statuses": Status,
         "counsellors": counsellors,
         "query": query.urlencode(),
@@ -89,7 +98,7 @@ def bulk(request):
         messages.error(request, _("Cochez au moins une orientation."))
     elif request.POST.get("action") == "accept":
         done, skipped = 0, 0
-        for referral in scoped.filter(status=Status.PENDING).only("pk"):
+        for referral in scoped.awaiting_answer().only("pk"):
             try:
                 actions.accept(request.user, referral)
                 done += 1
@@ -167,7 +176,22 @@ def _detail_context(request, referral, forms=None):
         "follow_up_form": (forms.get("follow_up") or FollowUpForm(prefix="follow_up"))
         if may_follow_up
         else None,
-        "open_action": next(iter(forms), None),
+        "open_action": next((name for name in forms if name in states.ACTIONS), None),
+        "thread": Message.objects.visible_to(request.user)
+        .filter(referral=referral)
+        .select_related("author", "organisation")
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.order_by("pk"))),
+        "message_form": (forms.get("message") or MessageForm(prefix="message"))
+        if states.may_write(request.user, referral)
+        else None,
+        "assign_form": AssignForm(
+            prefix="assign",
+            counsellors=organisation_counsellors(request.user),
+            initial={"assigned_to": str(referral.assigned_to_id or "")},
+        )
+        if states.may_assign(request.user, referral)
+        else None,
+        "my_organisation_id": request.user.active_membership.organisation_id,
     }
 
 
@@ -208,6 +232,7 @@ def _open(request, pk):
 @capability_required(Cap.REFERRAL_VIEW)
 def detail(request, pk):
     referral = _open(request, pk)
+    mark_read(request.user, referral)
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
@@ -231,6 +256,9 @@ def act(request, pk, action):
             add_errors(form, error)
         else:
             messages.success(request, SUCCESS[action])
+            target = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                return redirect(target)
             if action == "redirect":
                 return redirect("referrals:detail", pk=referral.pk)
             return redirect("referrals:detail", pk=result.pk)
@@ -240,6 +268,7 @@ def act(request, pk, action):
 
 
 SUCCESS = {
+    "review": _("Orientation mise à l'étude. L'OFII le voit ; le délai de réponse court toujours."),
     "accept": _("Orientation acceptée."),
     "refuse": _("Orientation refusée. L'OFII en est informé."),
     "redirect": _("Orientation transmise au nouveau partenaire. L'OFII en est informé."),
@@ -349,6 +378,6 @@ def preferences(request):
         {
             "form": form,
             "organisation": organisation,
-            "receiver": kinds[0] == NotificationKind.NEW_REFERRAL,
+            "receiver": has_capability(user, Cap.REFERRAL_ANSWER),
         },
     )

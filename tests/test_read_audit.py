@@ -19,9 +19,11 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from beneficiaries.models import ImportJob
 from partners.models import AuditEntry
+from referrals.actions import accept
 
 from .beneficiaries.factories import valid_values
 from .factories import BeneficiaryFactory, InterviewFactory, ReferralFactory
+from .referrals.factories import document_on
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +159,18 @@ ROUTES = {
     "referrals:detail": read(
         Case("mission_locale", lambda r: reverse("referrals:detail", args=[r.referral.pk]))
     ),
+    "referrals:caseload": read(
+        Case("mission_locale", lambda r: reverse("referrals:caseload") + "?tab=organisation")
+    ),
+    "referrals:document_download": read(
+        Case(
+            "mission_locale",
+            lambda r: reverse("referrals:document_download", args=[r.referral.pk, r.document.pk]),
+            shows_name=False,
+        )
+    ),
+    "referrals:assign": STATE_CHANGE,
+    "referrals:message": STATE_CHANGE,
     "referrals:bulk": STATE_CHANGE,
     "referrals:follow_up": STATE_CHANGE,
     "referrals:act": STATE_CHANGE,
@@ -219,8 +233,38 @@ ROUTES = {
     ),
     **{
         f"referral-{action}": STATE_CHANGE
-        for action in ("accept", "cancel", "close", "redirect", "refuse", "start")
+        for action in (
+            "accept",
+            "assign",
+            "cancel",
+            "close",
+            "redirect",
+            "refuse",
+            "review",
+            "start",
+        )
     },
+    "referral-messages": read(
+        Case(
+            "ofii",
+            lambda r: reverse("referral-messages", args=[r.referral.pk]),
+            shows_name=False,
+        ),
+    ),
+    "referral-documents": read(
+        Case(
+            "mission_locale",
+            lambda r: reverse("referral-documents", args=[r.referral.pk]),
+            shows_name=False,
+        )
+    ),
+    "referral-document-download": read(
+        Case(
+            "ofii",
+            lambda r: reverse("referral-document-download", args=[r.referral.pk, r.document.pk]),
+            shows_name=False,
+        )
+    ),
     "agreement-list": GOVERNANCE,
     "agreement-detail": GOVERNANCE,
     "meeting-list": GOVERNANCE,
@@ -293,19 +337,33 @@ def read_cases():
 
 
 @pytest.fixture
-def records(orgs, ofii):
+def records(orgs, ofii, mission_locale, settings, tmp_path):
     """One person of OFII Paris, interviewed and referred to the Mission Locale; another without
     referral; an import job of OFII Paris."""
     person = BeneficiaryFactory(
         ofii_organisation=orgs["ofii"], last_name="Diallo", first_name="Aminata"
     )
     InterviewFactory(beneficiary=person)
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    referral = ReferralFactory(
+        beneficiary=person, to_organisation=orgs["mission_locale"], sender=ofii
+    )
+    # Another Diallo, accepted by the Mission Locale: on its caseload.
+    accept(
+        mission_locale,
+        ReferralFactory(
+            beneficiary=BeneficiaryFactory(
+                ofii_organisation=orgs["ofii"], last_name="Diallo", first_name="Moussa"
+            ),
+            to_organisation=orgs["mission_locale"],
+            sender=ofii,
+        ),
+    )
     return SimpleNamespace(
         person=person,
         other=BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Karimi"),
-        referral=ReferralFactory(
-            beneficiary=person, to_organisation=orgs["mission_locale"], sender=ofii
-        ),
+        referral=referral,
+        document=document_on(referral, mission_locale),
         job=ImportJob.objects.create(
             organisation=orgs["ofii"], created_by=ofii, file_name="import.csv"
         ),

@@ -12,8 +12,10 @@ from governance import queries
 from governance.models import Agreement, AnnualReport, Meeting
 from partners import access
 from partners.roles import Cap, has_capability
-from referrals.inbox import counts, for_list, overdue_first
-from referrals.models import NOT_TAKEN_STATUSES, Referral, Status
+from referrals import caseload
+from referrals.inbox import counts, for_list, overdue_first, sender_news
+from referrals.messaging import unread
+from referrals.models import AWAITING_ANSWER_STATUSES, NOT_TAKEN_STATUSES, Referral
 
 REFERRAL_PANEL_SIZE = 8
 
@@ -38,8 +40,11 @@ def referral_summary(user, limit=REFERRAL_PANEL_SIZE):
     """Counts (one query), the first referrals needing attention (one query) and, for senders,
     those to re-orient (one query); the referrals it names are audited (one INSERT)."""
     qs = Referral.objects.visible_to(user)
-    summary = {"counts": counts(qs)}
-    if not has_capability(user, Cap.REFERRAL_ANSWER):
+    summary = {"counts": counts(qs), "unread": unread(user, qs).count()}
+    if has_capability(user, Cap.REFERRAL_ANSWER):
+        summary["caseload"] = caseload.counts(user, qs)
+    else:
+        summary["news"] = sender_news(qs)
         # Refused or redirected, with no open referral left for the person: to re-orient.
         open_for_person = Referral.objects.open().filter(beneficiary=OuterRef("beneficiary_id"))
         summary["to_reorient"] = list(
@@ -47,7 +52,9 @@ def referral_summary(user, limit=REFERRAL_PANEL_SIZE):
             .filter(~Exists(open_for_person))
             .order_by("-answered_at")[:limit]
         )
-    summary["items"] = list(for_list(overdue_first(qs.filter(status=Status.PENDING)))[:limit])
+    summary["items"] = list(
+        for_list(overdue_first(qs.filter(status__in=AWAITING_ANSWER_STATUSES)))[:limit]
+    )
     shown = {r.pk: r for r in [*summary.get("to_reorient", []), *summary["items"]]}
     access.list_records(user, shown.values(), object_type="referral", detail="home")
     return summary

@@ -260,4 +260,51 @@ def load_department(ofii, now):
         created += len(story.dates.fields) - before
     story.finish()
     FollowUp.objects.bulk_create(rows, batch_size=1000)
+    if created:
+        conversations(sender_membership.user, counsellors, receivers)
     return created
+
+
+# A fictional attestation: the smallest PDF a content check recognises.
+DEMO_PDF = b"%PDF-1.4\n% Attestation fictive de niveau de francais (demo)\n%%EOF\n"
+QUESTIONS = [
+    "Bonjour, la personne nous demande si le rendez-vous peut avoir lieu l'après-midi.",
+    "Bonjour, pouvez-vous nous confirmer la date du premier rendez-vous ?",
+]
+ANSWERS = [
+    "Bonjour, oui : nous lui proposons un créneau à 14 h, la convocation part aujourd'hui.",
+    "Bonjour, le rendez-vous est confirmé ; nous vous tiendrons informés.",
+]
+
+
+def conversations(sender, counsellors, receivers):
+    """After the stories: a few pending referrals under review, a few threads (the sender asks,
+    the partner answers; one left unread) and one document — through the real actions."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from referrals import actions, messaging
+    from referrals.models import Document, Referral, Status
+
+    referrals = Referral.objects.filter(from_organisation=sender.organisation)
+    for referral in referrals.filter(status=Status.PENDING).order_by("pk")[:3]:
+        actions.review(counsellors[referral.to_organisation_id], referral)
+    followed = list(
+        referrals.filter(status__in=(Status.ACCEPTED, Status.IN_PROGRESS)).order_by("-pk")[:4]
+    )
+    for i, referral in enumerate(followed):
+        counsellor = counsellors[referral.to_organisation_id]
+        messaging.post_message(sender, referral, text=QUESTIONS[i % 2])
+        if i == 0:
+            messaging.post_message(
+                counsellor,
+                referral,
+                text="Voici l'attestation de niveau de français remise par la personne.",
+                upload=SimpleUploadedFile(
+                    "attestation-francais.pdf", DEMO_PDF, content_type="application/pdf"
+                ),
+                kind=Document.Kind.FRENCH_CERTIFICATE,
+            )
+        elif i < 3:
+            messaging.post_message(counsellor, referral, text=ANSWERS[i % 2])
+            messaging.mark_read(sender, referral)
+        # The last one stays unanswered and unread by the partner.

@@ -34,3 +34,9 @@ def referral(ofii, mission_locale, orgs, young, django_capture_on_commit_callbac
             reason="Recherche d'emploi",
             note="Souhaite travailler dans la restauration.",
         )
+
+
+@pytest.fixture(autouse=True)
+def _private_documents(settings, tmp_path):
+    """Documents are stored in a temporary private directory."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

@@ -48,3 +48,59 @@ def many_referrals(count, *, sender, to_organisation, start=0):
         for r in referrals
     )
     return referrals
+
+
+# The smallest files whose content ``filetype`` recognises.
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def document_on(referral, user, *, kind="cv", name="CV.pdf", content=PDF, text=""):
+    """A document posted on the referral's thread by ``user``, through the action."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from referrals import messaging
+
+    message = messaging.post_message(
+        user,
+        referral,
+        text=text,
+        upload=SimpleUploadedFile(name, content, content_type="application/pdf"),
+        kind=kind,
+    )
+    return message.documents.get()
+
+
+def many_followed(count, *, sender, to_organisation, counsellor, start=0, status=Status.ACCEPTED):
+    """``count`` referrals accepted (appointment passed) and assigned to ``counsellor``, each with
+    a follow-up and a message from the sender (bulk_create)."""
+    from referrals.models import FollowUp, Message
+
+    referrals = many_referrals(count, sender=sender, to_organisation=to_organisation, start=start)
+    now = timezone.now()
+    Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(
+        status=status,
+        answered_at=now - datetime.timedelta(days=5),
+        appointment_at=now - datetime.timedelta(days=1),
+        assigned_to=counsellor,
+    )
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            referral=r,
+            kind=FollowUp.Kind.DIAGNOSTIC,
+            happened_on=timezone.localdate(),
+            author=counsellor,
+            organisation=to_organisation,
+        )
+        for r in referrals
+    )
+    Message.objects.bulk_create(
+        Message(
+            referral=r,
+            author=sender,
+            organisation=sender.active_membership.organisation,
+            text="Bonjour",
+        )
+        for r in referrals
+    )
+    return referrals

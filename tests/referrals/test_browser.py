@@ -70,7 +70,7 @@ def test_orientation_path_to_the_mission_locale(browser_page, ofii, mission_loca
     counsellor.get_by_label("Date du premier rendez-vous").fill(
         appointment.strftime("%Y-%m-%dT10:00")
     )
-    counsellor.get_by_role("button", name="Confirmer : Accepter").click()
+    counsellor.locator("[data-action=accept]").click()
     assert "Orientation acceptée." in counsellor.content()
     assert appointment.strftime("%d/%m/%Y") in counsellor.get_by_test_id("appointment").inner_text()
     assert "Orientation acceptée par Mission Locale Paris" in timeline()
@@ -78,7 +78,7 @@ def test_orientation_path_to_the_mission_locale(browser_page, ofii, mission_loca
 
     # The first appointment is held.
     open_action(counsellor, "start")
-    counsellor.get_by_role("button", name="Confirmer : Premier rendez-vous tenu").click()
+    counsellor.locator("[data-action=start]").click()
     assert "Premier rendez-vous enregistré." in counsellor.content()
     assert "Premier rendez-vous tenu chez Mission Locale Paris" in timeline()
 
@@ -86,7 +86,7 @@ def test_orientation_path_to_the_mission_locale(browser_page, ofii, mission_loca
     open_action(counsellor, "close")
     counsellor.get_by_label("Issue", exact=True).select_option("training_vocational")
     counsellor.get_by_label("Date de l'issue").fill(timezone.localdate().isoformat())
-    counsellor.get_by_role("button", name="Confirmer : Clôturer").click()
+    counsellor.locator("[data-action=close]").click()
     assert "Orientation clôturée." in counsellor.content()
     assert "Formation qualifiante" in counsellor.get_by_test_id("outcome").inner_text()
     text = timeline()

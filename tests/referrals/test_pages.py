@@ -46,8 +46,8 @@ def test_referral_page_shows_facts_note_actions_and_history(client, mission_loca
     content = text(response)
     assert "DIALLO Aminata" in content
     assert "Souhaite travailler dans la restauration." in content
-    assert "Confirmer : Accepter" in content and "Confirmer : Refuser" in content
-    assert "Confirmer : Annuler" not in content
+    assert "Accepter l'orientation" in content and "Refuser l'orientation" in content
+    assert "Annuler l'orientation" not in content
     assert AuditEntry.objects.filter(action="view", object_id=str(referral.pk)).exists()
 
 
@@ -245,8 +245,11 @@ def test_preferences_page_opts_out(client, ofii):
     url = reverse("referrals:preferences")
     assert client.get(url).status_code == 200
     client.post(url, {"kinds": ["redirected"]})
-    assert list(ofii.notification_opt_outs.values_list("kind", flat=True)) == ["refused"]
-    client.post(url, {"kinds": ["redirected", "refused"]})
+    sender_kinds = {kind.value for kind in actions.SENDER_NOTIFICATIONS}
+    assert set(ofii.notification_opt_outs.values_list("kind", flat=True)) == sender_kinds - {
+        "redirected"
+    }
+    client.post(url, {"kinds": sorted(sender_kinds)})
     assert not ofii.notification_opt_outs.exists()
 
 

@@ -24,11 +24,11 @@ def test_inbox_page_constant_queries(client, mission_locale, ofii, orgs, django_
     # 1 session, 2 user, 3 active membership (with organisation and department),
     # 4 counsellors of the organisation, 5 paginator count, 6 page of referrals (with person,
     # organisations and counsellor joined), 7 audit rows (one bulk insert),
-    # 8 counts by status and overdue (one aggregate)
-    with django_assert_num_queries(8):
+    # 8 counts by status and overdue (one aggregate), 9 unread messages (one count)
+    with django_assert_num_queries(9):
         client.get(reverse("referrals:inbox"), params)
     many_referrals(990, sender=ofii, to_organisation=orgs["mission_locale"], start=10)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("referrals:inbox"), params)
 
 

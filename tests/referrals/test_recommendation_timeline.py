@@ -69,3 +69,20 @@ def test_timeline_shows_each_step_to_ofii_and_nothing_to_other_partners(
     assert [
         e for e in timeline(referral.beneficiary, france_travail) if e.kind.startswith("referral")
     ] == []
+
+
+def test_timeline_orders_by_real_time_then_by_the_path(ofii, mission_locale, referral, young):
+    from referrals.models import FollowUp
+
+    actions.accept(mission_locale, referral)
+    actions.start(mission_locale, referral)
+    actions.add_follow_up(
+        mission_locale, referral, kind=FollowUp.Kind.DIAGNOSTIC, happened_on=timezone.localdate()
+    )
+    titles = [entry.title for entry in timeline(young, ofii) if entry.kind != "file"]
+    # Recorded after the first appointment on the same day: after it (not at noon, before it).
+    assert titles[-3:] == [
+        "Orientation acceptée par Mission Locale Paris",
+        "Premier rendez-vous tenu chez Mission Locale Paris",
+        "Suivi Mission Locale Paris : Diagnostic approfondi",
+    ]

@@ -163,7 +163,12 @@ def test_who_may_do_what(ofii, mission_locale, france_travail, referral):
         actions.accept(france_travail, referral)
     with pytest.raises(states.TransitionNotAllowed):
         actions.cancel(mission_locale, referral)
-    assert states.allowed_actions(mission_locale, referral) == ["accept", "refuse", "redirect"]
+    assert states.allowed_actions(mission_locale, referral) == [
+        "accept",
+        "refuse",
+        "redirect",
+        "review",
+    ]
     assert states.allowed_actions(ofii, referral) == ["cancel"]
     assert states.allowed_actions(france_travail, referral) == []
 
