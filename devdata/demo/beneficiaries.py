@@ -190,6 +190,38 @@ def plan(code, count, today):
 
 
 PRESCRIPTIONS_PER_DEPARTMENT = 12
+# French sessions of the demo, dated from today (the sample trainings file has fixed dates), one
+# per main funder so that the map shows each fill rate.
+DEMO_SESSIONS = [
+    ("OFII", "ofii", "A1", 100, 12),
+    ("BOP 104", "bop104", "A2", 200, 15),
+    ("OEPRE", "oepre", "A2", 120, 10),
+]
+
+
+def ensure_sessions(code, today):
+    """The demo's own French sessions of a department (created once, keyed)."""
+    department = Organisation.objects.filter(department__code=code).first().department
+    commune = COMMUNES[code][0][1]
+    for index, (label, funder, level, hours, places) in enumerate(DEMO_SESSIONS):
+        starts = today + timedelta(days=14 + 21 * index)
+        TrainingOffer.objects.get_or_create(
+            key=f"{code}-DEMO-FR-{index + 1}",
+            defaults={
+                "department": department,
+                "provider": f"Atelier linguistique de démonstration {index + 1}",
+                "title": f"Français {level} — financement {label}",
+                "kind": TrainingOffer.Kind.FRENCH,
+                "target_level": level,
+                "hours": hours,
+                "funder": funder,
+                "commune": commune,
+                "employment_area": commune,
+                "starts_on": starts,
+                "ends_on": starts + timedelta(days=70),
+                "places": places,
+            },
+        )
 
 
 def prescribe_sessions(code, interviews, today):
@@ -277,6 +309,7 @@ def load(password, stdout):
                         result="pending",
                     )
                 )
+        ensure_sessions(code, today)
         prescribe_sessions(code, interviews, today)
         Interview.objects.bulk_create(interviews, batch_size=1000)
         liaison_sheets(files, auditor)
