@@ -45,6 +45,9 @@ class BeneficiarySerializer(serializers.ModelSerializer):
     is_under_26 = serializers.BooleanField(read_only=True)
     is_bpi = serializers.BooleanField(read_only=True)
     eligible_until = serializers.DateField(read_only=True)
+    # Codes of FrenchLevel, like french_level (plain strings: one enum in the schema).
+    written_level = serializers.CharField(read_only=True, help_text=_("Dernier test : écrit."))
+    oral_level = serializers.CharField(read_only=True, help_text=_("Dernier test : oral."))
     target_jobs = serializers.ListField(
         child=serializers.ChoiceField(choices=skills.rome_choices()),
         required=False,
