@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from partners.access import HasCapability, audit_read, list_records
 from partners.roles import Cap
 
-from . import actions, validation
+from . import actions, skills, validation
 from .models import Beneficiary
 
 EXCHANGE_FIELDS = [
@@ -33,6 +33,10 @@ EXCHANGE_FIELDS = [
     "french_level",
     "france_travail_id",
 ]
+# The skills assessment (its own form on the file): editable here too.
+SKILLS_FIELDS = skills.SKILLS_FIELDS
+# The latest French test (written by interviews, read here).
+TEST_FIELDS = ["written_level", "oral_level"]
 DERIVED_FIELDS = ["age", "is_under_26", "is_bpi", "eligible_until"]
 
 
@@ -41,6 +45,19 @@ class BeneficiarySerializer(serializers.ModelSerializer):
     is_under_26 = serializers.BooleanField(read_only=True)
     is_bpi = serializers.BooleanField(read_only=True)
     eligible_until = serializers.DateField(read_only=True)
+    # Codes of FrenchLevel, like french_level (plain strings: one enum in the schema).
+    written_level = serializers.CharField(read_only=True, help_text=_("Dernier test : écrit."))
+    oral_level = serializers.CharField(read_only=True, help_text=_("Dernier test : oral."))
+    target_jobs = serializers.ListField(
+        child=serializers.ChoiceField(choices=skills.rome_choices()),
+        required=False,
+        help_text=_("Codes ROME des métiers visés (liste de référence livrée avec Passerelle)."),
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=skills.language_choices()),
+        required=False,
+        help_text=_("Langues parlées (codes ISO 639)."),
+    )
     confirm_out_of_public = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -59,9 +76,13 @@ class BeneficiarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Beneficiary
         fields = (
-            EXCHANGE_FIELDS + DERIVED_FIELDS + ["confirm_out_of_public", "confirm_not_duplicate"]
+            EXCHANGE_FIELDS
+            + SKILLS_FIELDS
+            + TEST_FIELDS
+            + DERIVED_FIELDS
+            + ["confirm_out_of_public", "confirm_not_duplicate"]
         )
-        read_only_fields = ["id"]
+        read_only_fields = ["id", *TEST_FIELDS]
         extra_kwargs = {"ofii_number": {"validators": []}}  # checked below, with a clearer message
 
     def validate_nationality(self, value):

@@ -7,40 +7,54 @@ from django.utils.translation import gettext as _
 
 from core.spreadsheets import csv_bytes, neutralise, xlsx_bytes
 
+from .models import SpeDecision
+
+
+def _yes_no(value):
+    return _("oui") if value else _("non")
+
+
+def _day(value):
+    return value.strftime("%d/%m/%Y") if value else ""
+
 
 def columns():
-    """(header, function of a beneficiary) — the exchange format's names and derived facts."""
+    """(French header, function of a beneficiary): labels, not codes; French dates."""
+    decisions = dict(SpeDecision.choices)
     return [
-        ("ofii_number", lambda b: b.ofii_number),
-        ("last_name", lambda b: b.last_name),
-        ("first_name", lambda b: b.first_name),
-        ("sex", lambda b: b.sex),
-        ("birth_date", lambda b: b.birth_date),
-        ("age", lambda b: b.age),
-        ("nationality", lambda b: b.nationality),
-        ("permit_kind", lambda b: b.permit_kind),
-        ("first_permit_date", lambda b: b.first_permit_date),
-        ("eligible_until", lambda b: b.eligible_until),
-        ("cir_signed_on", lambda b: b.cir_signed_on),
-        ("postcode", lambda b: b.postcode),
-        ("commune", lambda b: b.commune),
-        ("email", lambda b: b.email),
-        ("phone", lambda b: b.phone),
-        ("rqth", lambda b: b.rqth),
-        ("higher_education", lambda b: b.higher_education),
-        ("is_bpi", lambda b: b.is_bpi),
-        ("is_under_26", lambda b: b.is_under_26),
-        ("french_level", lambda b: b.french_level),
-        ("france_travail_id", lambda b: b.france_travail_id),
-        ("last_spe_decision", lambda b: getattr(b, "last_spe_decision", "") or ""),
+        (_("N° de dossier OFII"), lambda b: b.ofii_number),
+        (_("Nom"), lambda b: b.last_name),
+        (_("Prénom"), lambda b: b.first_name),
+        (_("Sexe"), lambda b: b.get_sex_display()),
+        (_("Date de naissance"), lambda b: _day(b.birth_date)),
+        (_("Âge"), lambda b: b.age),
+        (_("Nationalité"), lambda b: b.nationality_label),
+        (_("Titre de séjour"), lambda b: b.get_permit_kind_display()),
+        (_("Date du premier titre"), lambda b: _day(b.first_permit_date)),
+        (_("Éligible jusqu'au"), lambda b: _day(b.eligible_until)),
+        (_("CIR signé le"), lambda b: _day(b.cir_signed_on)),
+        (_("Code postal"), lambda b: b.postcode),
+        (_("Commune"), lambda b: b.commune),
+        (_("Adresse électronique"), lambda b: b.email),
+        (_("Téléphone"), lambda b: b.phone),
+        (_("RQTH"), lambda b: _yes_no(b.rqth)),
+        (_("Diplômé du supérieur"), lambda b: _yes_no(b.higher_education)),
+        (_("BPI"), lambda b: _yes_no(b.is_bpi)),
+        (_("Moins de 26 ans"), lambda b: _yes_no(b.is_under_26)),
+        (_("Niveau de français"), lambda b: b.french_levels_display),
+        (_("Identifiant France Travail"), lambda b: b.france_travail_id),
+        (
+            _("Dernière décision SPE"),
+            lambda b: decisions.get(getattr(b, "last_spe_decision", "") or "", ""),
+        ),
     ]
 
 
 def rows(beneficiaries):
     cols = columns()
-    yield [header for header, _getter in cols]
+    yield [str(header) for header, _getter in cols]
     for beneficiary in beneficiaries:
-        # Every cell as text, as the file shows it (yes/no, ISO dates).
+        # Every cell as text, as the file shows it (oui/non, labels, French dates).
         yield [str(neutralise(getter(beneficiary))) for _header, getter in cols]
 
 

@@ -7,11 +7,12 @@ from dsfr.forms import DsfrBaseForm
 
 from core.publics import Public
 from core.widgets import DateInput
-from partners.choices import FrenchLevel
+from partners.choices import FRENCH_LEVEL_RANK, FrenchLevel
 from partners.models import Resource
 
-from . import validation
+from . import skills, trainings, validation
 from .models import (
+    COURSE_LEVELS,
     Beneficiary,
     Interview,
     InterviewKind,
@@ -82,6 +83,7 @@ class BeneficiaryForm(DsfrBaseForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.duplicates = []
+        self.homonyms = []
         self.out_of_public = False
 
     def clean_nationality(self):
@@ -114,18 +116,18 @@ class BeneficiaryForm(DsfrBaseForm, forms.ModelForm):
                 )
             )
             same_number = [d for d in self.duplicates if d.ofii_number == data["ofii_number"]]
+            self.homonyms = [d for d in self.duplicates if d.ofii_number != data["ofii_number"]]
             if same_number:
                 self.add_error(
                     "ofii_number",
                     _("Un dossier existe déjà avec ce numéro OFII : il ne peut pas être recréé."),
                 )
-            elif self.duplicates and not data.get("confirm_not_duplicate"):
+            elif self.homonyms and not data.get("confirm_not_duplicate"):
                 self.add_error(
-                    None,
+                    "confirm_not_duplicate",
                     _(
-                        "Un dossier existe déjà pour une personne du même nom née le même jour. "
-                        "Ouvrez-le plutôt que d'en créer un second ; s'il s'agit d'un homonyme, "
-                        "cochez la confirmation."
+                        "Une personne du même nom née le même jour a déjà un dossier. S'il s'agit "
+                        "d'une autre personne (homonyme), cochez cette confirmation."
                     ),
                 )
         return data
@@ -140,12 +142,16 @@ class InterviewForm(DsfrBaseForm, forms.ModelForm):
             "written_level",
             "oral_level",
             "prescribed_hours",
+            "french_course",
+            "target_level",
+            "training_offer",
             "civic_training",
             "family_situation",
             "social_situation",
             "professional_situation",
             "resources",
             "spe_decision",
+            "information_notice",
             "notes",
         ]
         widgets = {
@@ -156,12 +162,25 @@ class InterviewForm(DsfrBaseForm, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
             "resources": forms.CheckboxSelectMultiple,
         }
-        labels = {"resources": _("Services de proximité proposés (ressources du département)")}
+        labels = {
+            "resources": _("Services de proximité proposés (ressources du département)"),
+            "training_offer": _("Session de formation (carte des formations)"),
+        }
         help_texts = {
             "spe_decision": _(
                 "Obligatoire pour l'entretien personnalisé. « Dispensé » : seulement à la demande "
                 "expresse de la personne."
-            )
+            ),
+            "training_offer": _(
+                "Les sessions de français du département, pas encore terminées, avec des places "
+                "libres et un niveau visé au-dessus de celui de la personne ; celles de sa "
+                "commune ou de son bassin d'emploi d'abord. Une place est décomptée."
+            ),
+            "information_notice": _(
+                "Mission d'intérêt public : la personne est informée que son dossier est partagé "
+                "avec le partenaire du SPE vers lequel elle est orientée. Obligatoire avant toute "
+                "orientation."
+            ),
         }
 
     def __init__(self, *args, user, beneficiary, **kwargs):
@@ -171,6 +190,22 @@ class InterviewForm(DsfrBaseForm, forms.ModelForm):
             "category", "name"
         )
         self.fields["held_on"].initial = timezone.localdate
+        sessions = trainings.open_sessions(user)
+        offer = self.fields["training_offer"]
+        offer.queryset = sessions
+        offer.label_from_instance = trainings.session_label
+        fitting = trainings.fitting_sessions(user, beneficiary)
+        offer.choices = [("", _("Aucune session"))] + [
+            (session.pk, trainings.session_label(session)) for session in fitting
+        ]
+        # "Décision SPE" is required for the personalised interview (the kind chosen, or the
+        # kind the page was opened for): it is marked so, not "(Optionnel)".
+        kind = self.data.get("kind") if self.is_bound else self.initial.get("kind")
+        decision = self.fields["spe_decision"]
+        decision.required = kind == InterviewKind.PERSONALISED
+        decision.error_messages["required"] = _(
+            "Indiquez la décision SPE de l'entretien personnalisé."
+        )
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -184,11 +219,72 @@ class InterviewForm(DsfrBaseForm, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == InterviewKind.PERSONALISED and not data.get("spe_decision"):
+        if (
+            data.get("kind") == InterviewKind.PERSONALISED
+            and not data.get("spe_decision")
+            and "spe_decision" not in self.errors
+        ):
             self.add_error(
                 "spe_decision", _("Indiquez la décision SPE de l'entretien personnalisé.")
             )
+        course = data.get("french_course")
+        if course:
+            # The 100-hour A2 and B1 courses: their hours and level are the course's.
+            data["prescribed_hours"] = 100
+            data["target_level"] = COURSE_LEVELS[course]
+            self.instance.prescribed_hours = 100
+            self.instance.target_level = COURSE_LEVELS[course]
+        session = data.get("training_offer")
+        if session is not None:
+            self._check_session(session, data)
         return data
+
+    def _check_session(self, session, data):
+        tested = [level for level in (data.get("written_level"), data.get("oral_level")) if level]
+        level = (
+            min(tested, key=lambda code: FRENCH_LEVEL_RANK[code])
+            if tested
+            else self.beneficiary.french_level
+        )
+        target = data.get("target_level")
+        if session.target_level and session.target_level not in trainings.levels_above(level):
+            self.add_error(
+                "training_offer",
+                _("Cette session prépare un niveau que la personne a déjà atteint."),
+            )
+        elif target and session.target_level and session.target_level != target:
+            self.add_error("training_offer", _("Cette session ne prépare pas le niveau visé."))
+        elif not data.get("prescribed_hours") and not data.get("french_course"):
+            self.add_error(
+                "prescribed_hours",
+                _("Une session de formation suppose des heures de français prescrites."),
+            )
+
+
+class SkillsForm(DsfrBaseForm, forms.ModelForm):
+    """The skills assessment: its own form, on the file (and the same fields in the API)."""
+
+    target_jobs = forms.MultipleChoiceField(
+        label=_("Métiers visés (codes ROME)"),
+        required=False,
+        choices=skills.rome_choices,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Liste de référence ROME livrée avec Passerelle ; plusieurs choix possibles."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Langues parlées"),
+        required=False,
+        choices=skills.language_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = skills.SKILLS_FIELDS
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("competences", "aptitudes", "motivations", "professional_project")
+        }
 
 
 class QualificationForm(DsfrBaseForm, forms.ModelForm):
@@ -257,6 +353,9 @@ class BeneficiaryFilterForm(DsfrBaseForm):
         label=_("Décision SPE"),
         required=False,
         choices=[("", _("Toutes"))] + SpeDecision.choices,
+    )
+    horizon = forms.BooleanField(
+        label=_("Parcours de cinq ans se terminant dans les 6 mois"), required=False
     )
     open_referral = forms.ChoiceField(
         label=_("Orientation en cours"),

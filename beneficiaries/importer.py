@@ -102,7 +102,8 @@ def parse_line(row):
             problems.append(_("%(column)s : date invalide (AAAA-MM-JJ)") % {"column": column})
             values[column] = None
     confirmed = False
-    for column in ("rqth", "higher_education", "confirm_out_of_public"):
+    values["confirm_not_duplicate"] = False
+    for column in ("rqth", "higher_education", "confirm_out_of_public", "confirm_not_duplicate"):
         try:
             flag = parse_bool(get.get(column, ""))
         except ValueError:
@@ -110,6 +111,8 @@ def parse_line(row):
             flag = False
         if column == "confirm_out_of_public":
             confirmed = flag
+        elif column == "confirm_not_duplicate":
+            values[column] = flag
         else:
             values[column] = flag
     if len(values["postcode"]) > 5:
@@ -131,9 +134,11 @@ def parse_line(row):
     return values
 
 
-def check(text, on_progress=None):
+def check(text, on_progress=None, department_id=None):
     """Parses and checks every line. Returns ``(files, errors, total)``: the values of every line,
-    and ``[{"line", "message"}]`` for every faulty one (duplicates included)."""
+    and ``[{"line", "message"}]`` for every faulty one (duplicates included). ``department_id``:
+    the importing directorate's; the number of an existing file is quoted only when it is one of
+    its own files (a file held elsewhere is mentioned without its number or directorate)."""
     reader = dict_reader(decode(text))
     header = reader.fieldnames
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
@@ -179,16 +184,18 @@ def check(text, on_progress=None):
         if on_progress and total % PROGRESS_EVERY == 0:
             on_progress(total)
 
-    errors.extend(existing_duplicates(files))
+    errors.extend(existing_duplicates(files, department_id))
     errors.sort(key=lambda error: error["line"])
     return files, errors, total
 
 
-def existing_duplicates(files):
-    """Lines whose person already has a file (same OFII number, or same name and birth date)."""
+def existing_duplicates(files, department_id=None):
+    """Lines whose person already has a file (same OFII number, or same name and birth date; a
+    line that confirms a homonym, ``confirm_not_duplicate``, passes the second check)."""
     errors = []
     by_number = {values["ofii_number"]: line for line, values in files}
     by_key = {}
+    confirmed = {line for line, values in files if values.get("confirm_not_duplicate")}
     for line, values in files:
         by_key.setdefault(name_key(values["last_name"], values["first_name"]), []).append(
             (values["birth_date"], line)
@@ -212,22 +219,31 @@ def existing_duplicates(files):
         chunk = keys[start : start + BATCH_SIZE]
         existing = Beneficiary.objects.filter(
             search_key__in=chunk, anonymised_at__isnull=True
-        ).values_list("search_key", "birth_date", "ofii_number")
-        for key, birth_date, number in existing:
+        ).values_list("search_key", "birth_date", "ofii_number", "ofii_organisation__department_id")
+        for key, birth_date, number, department in existing:
             for wanted, line in by_key.get(key, []):
-                if wanted == birth_date and line not in flagged:
+                if wanted == birth_date and line not in flagged and line not in confirmed:
                     flagged.add(line)
                     errors.append(
                         {
                             "line": line,
-                            "message": _(
-                                "Doublon probable : même nom et même date de naissance que le "
-                                "dossier %(number)s"
-                            )
-                            % {"number": number},
+                            "message": homonym_message(number, department, department_id),
                         }
                     )
     return errors
+
+
+def homonym_message(number, department, department_id):
+    if department_id is not None and department == department_id:
+        return _(
+            "Doublon probable : même nom et même date de naissance que le dossier %(number)s. "
+            "S'il s'agit d'un homonyme, mettez oui dans la colonne confirm_not_duplicate."
+        ) % {"number": number}
+    return _(
+        "Doublon probable : un dossier existe ailleurs (dans une autre direction territoriale) "
+        "pour une personne du même nom née le même jour. S'il s'agit d'un homonyme, mettez oui "
+        "dans la colonne confirm_not_duplicate."
+    )
 
 
 def run(job_id):
@@ -245,7 +261,9 @@ def run(job_id):
         ImportJob.objects.filter(pk=job_id).update(processed_lines=count)
 
     try:
-        files, errors, total = check(job.content, on_progress=progress)
+        files, errors, total = check(
+            job.content, on_progress=progress, department_id=job.organisation.department_id
+        )
     except csv.Error as error:
         files, errors, total = [], [{"line": 0, "message": _("CSV illisible : ") + str(error)}], 0
     if errors or not files:
@@ -257,6 +275,8 @@ def run(job_id):
         status=ImportJob.Status.WRITING, processed_lines=total, total_lines=total
     )
     now = timezone.now()
+    for _line, values in files:
+        values.pop("confirm_not_duplicate", None)
     objects = [
         Beneficiary(
             **values,

@@ -134,6 +134,14 @@ class Beneficiary(models.Model):
     french_level = models.CharField(
         _("niveau de français"), max_length=4, choices=FrenchLevel.choices, default=FrenchLevel.NONE
     )
+    # The latest test's levels (an interview sets them, with a correction row as history);
+    # ``french_level`` then follows the lower of the two.
+    written_level = models.CharField(
+        _("niveau écrit (dernier test)"), max_length=4, choices=FrenchLevel.choices, blank=True
+    )
+    oral_level = models.CharField(
+        _("niveau oral (dernier test)"), max_length=4, choices=FrenchLevel.choices, blank=True
+    )
     france_travail_id = models.CharField(_("identifiant France Travail"), max_length=20, blank=True)
     job_seeker_status = models.CharField(
         _("situation de demandeur d'emploi"),
@@ -143,6 +151,33 @@ class Beneficiary(models.Model):
     )
     professional_experience = models.TextField(_("expérience professionnelle"), blank=True)
     target_jobs = models.JSONField(_("métiers visés (codes ROME)"), default=list, blank=True)
+    # The skills assessment (2010 convention): its own form, with languages and target jobs.
+    competences = models.TextField(_("compétences"), blank=True)
+    aptitudes = models.TextField(_("aptitudes"), blank=True)
+    motivations = models.TextField(_("motivations"), blank=True)
+    professional_project = models.TextField(_("projet professionnel"), blank=True)
+    # The information notice (the file is shared with the SPE partner): recorded at an interview.
+    information_notice_on = models.DateField(_("informée du partage le"), null=True, blank=True)
+    information_notice_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("informée par"),
+    )
+    # Dispensed from the SPE at their own request, then changed their mind (art. 3.1).
+    changed_mind_at = models.DateTimeField(
+        _("a changé d'avis sur la dispense le"), null=True, blank=True
+    )
+    changed_mind_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changement d'avis enregistré par"),
+    )
     ofii_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -207,6 +242,48 @@ class Beneficiary(models.Model):
     def eligible_until(self):
         return years_after(self.first_permit_date, ELIGIBILITY_YEARS)
 
+    @property
+    def languages_labels(self):
+        from .skills import languages_display
+
+        return languages_display(self.languages)
+
+    @property
+    def target_jobs_labels(self):
+        from .skills import target_jobs_display
+
+        return target_jobs_display(self.target_jobs)
+
+    @cached_property
+    def prescribed_session(self):
+        """The training session of the latest prescription naming one (one query)."""
+        interview = (
+            self.interviews.filter(training_offer__isnull=False)
+            .select_related("training_offer")
+            .order_by("-held_on", "-created_at")
+            .first()
+        )
+        return interview.training_offer if interview else None
+
+    @property
+    def french_levels_display(self):
+        """ "A2 (oral) / A1 (écrit)" from the latest test, else the file's level label."""
+        if self.oral_level or self.written_level:
+            return french_levels_text(self.written_level, self.oral_level)
+        return self.get_french_level_display()
+
+
+def french_levels_text(written, oral):
+    from django.utils.translation import gettext
+
+    labels = dict(FrenchLevel.choices)
+    parts = []
+    if oral:
+        parts.append(gettext("%(level)s (oral)") % {"level": labels.get(oral, oral)})
+    if written:
+        parts.append(gettext("%(level)s (écrit)") % {"level": labels.get(written, written)})
+    return " / ".join(parts)
+
 
 class OfFileQuerySet(models.QuerySet):
     """Records about a person's file (interviews, qualifications): seen with the file."""
@@ -247,6 +324,17 @@ class SpeDecision(models.TextChoices):
 PRESCRIBED_HOURS = [(h, f"{h} h") for h in (0, 100, 200, 400, 600)]
 
 
+class FrenchCourse(models.TextChoices):
+    """The 100-hour courses towards A2 and B1 are prescriptions of their own."""
+
+    HOURS = "", _("Parcours selon les heures prescrites")
+    A2_100 = "A2_100", _("Cours A2 (100 h)")
+    B1_100 = "B1_100", _("Cours B1 (100 h)")
+
+
+COURSE_LEVELS = {FrenchCourse.A2_100: "A2", FrenchCourse.B1_100: "B1"}
+
+
 class Interview(models.Model):
     beneficiary = models.ForeignKey(
         Beneficiary, on_delete=models.CASCADE, related_name="interviews"
@@ -268,6 +356,23 @@ class Interview(models.Model):
     )
     prescribed_hours = models.PositiveSmallIntegerField(
         _("heures de français prescrites"), choices=PRESCRIBED_HOURS, default=0
+    )
+    french_course = models.CharField(
+        _("cours de français"), max_length=10, choices=FrenchCourse.choices, blank=True
+    )
+    target_level = models.CharField(
+        _("niveau visé"), max_length=4, choices=FrenchLevel.choices[1:], blank=True
+    )
+    training_offer = models.ForeignKey(
+        "partners.TrainingOffer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prescriptions",
+        verbose_name=_("session de formation prescrite"),
+    )
+    information_notice = models.BooleanField(
+        _("personne informée du partage de son dossier avec le partenaire du SPE"), default=False
     )
     civic_training = models.BooleanField(_("formation civique prescrite"), default=True)
     family_situation = models.TextField(_("situation familiale"), blank=True)
@@ -296,6 +401,10 @@ class Interview(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on}"
+
+    @property
+    def levels_display(self):
+        return french_levels_text(self.written_level, self.oral_level) or "—"
 
 
 class Qualification(models.Model):
@@ -431,3 +540,27 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"correction {self.beneficiary_id} {self.at:%Y-%m-%d}"
+
+
+class LiaisonSheet(models.Model):
+    """A liaison sheet printed for the person (the timeline shows it)."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="liaison_sheets"
+    )
+    printed_at = models.DateTimeField(default=timezone.now)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(_("langue"), max_length=5, blank=True)
+    partner_name = models.CharField(_("partenaire"), max_length=200, blank=True)
+
+    objects = OfFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-printed_at"]
+        verbose_name = _("fiche de liaison")
+        verbose_name_plural = _("fiches de liaison")
+
+    def __str__(self):
+        return f"fiche de liaison {self.beneficiary_id} {self.printed_at:%Y-%m-%d}"

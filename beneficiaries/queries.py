@@ -1,11 +1,19 @@
 """Read helpers of the files list (the page and its exports): search, filters, sorting."""
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from core.dates import months_after, months_before, years_before
 from core.publics import public_q
 
-from .models import Interview, name_key
+from .models import ELIGIBILITY_YEARS, Interview, InterviewKind, name_key
+
+# The eligibility horizon: files whose five-year path ends within this many months.
+HORIZON_MONTHS = 6
+# The CIR lasts a year: its end-of-CIR interview is due from this many months after signing…
+END_OF_CIR_FROM_MONTHS = 10
+# …and the worklist stops looking this long after signing.
+END_OF_CIR_UNTIL_MONTHS = 24
 
 SORTS = {
     "nom": ("last_name", "first_name", "pk"),
@@ -61,6 +69,8 @@ def filter_files(qs, filters, today=None):
     if filters.get("spe_decision"):
         # The decision of the latest personalised interview, as the list shows it.
         qs = qs.filter(last_spe_decision=filters["spe_decision"])
+    if filters.get("horizon"):
+        qs = ending_soon(qs, today)
     if filters.get("open_referral") and OPEN_REFERRAL_FILES:
         with_open = OPEN_REFERRAL_FILES[0]()
         if filters["open_referral"] == "yes":
@@ -68,3 +78,29 @@ def filter_files(qs, filters, today=None):
         else:
             qs = qs.exclude(pk__in=with_open)
     return qs.order_by(*SORTS.get(filters.get("sort") or "nom", SORTS["nom"]))
+
+
+def ending_soon(qs, today=None):
+    """Files whose five-year path (from the first permit) is still running and ends within
+    ``HORIZON_MONTHS``."""
+    today = today or timezone.localdate()
+    started_after = years_before(today, ELIGIBILITY_YEARS)
+    return qs.filter(
+        first_permit_date__gte=started_after,
+        first_permit_date__lt=months_after(started_after, HORIZON_MONTHS),
+    )
+
+
+def end_of_cir_due(qs, today=None):
+    """Files due for their end-of-CIR interview: CIR signed 10 to 24 months ago, no end-of-CIR
+    interview yet; the oldest CIR first."""
+    today = today or timezone.localdate()
+    done = Interview.objects.filter(beneficiary=OuterRef("pk"), kind=InterviewKind.END_OF_CIR)
+    return (
+        qs.filter(
+            cir_signed_on__lte=months_before(today, END_OF_CIR_FROM_MONTHS),
+            cir_signed_on__gt=months_before(today, END_OF_CIR_UNTIL_MONTHS),
+        )
+        .filter(~Exists(done))
+        .order_by("cir_signed_on", "pk")
+    )

@@ -1,5 +1,8 @@
 """Retention (RGPD): files inactive for longer than ``settings.RETENTION_MONTHS`` are anonymised.
 
+The clock starts at the later of the file's last activity and the end of its five-year path: a
+file whose path is still running is never anonymised, however quiet it is.
+
 This module selects the files and runs the job (``run``, the command and the beat task); what is
 kept and erased is ``actions.anonymise``.
 """
@@ -7,10 +10,10 @@ kept and erased is ``actions.anonymise``.
 from django.conf import settings
 from django.utils import timezone
 
-from core.dates import months_before
+from core.dates import months_before, years_before
 
 from . import actions
-from .models import Beneficiary
+from .models import ELIGIBILITY_YEARS, Beneficiary
 
 BATCH_SIZE = 500
 
@@ -20,9 +23,14 @@ def cutoff(now=None):
 
 
 def stale_files(now=None):
-    """Files not yet anonymised whose last activity is older than the retention period."""
+    """Files not yet anonymised whose last activity and end of path are both older than the
+    retention period."""
+    limit = cutoff(now)
+    path_ended_before = years_before(timezone.localdate(limit), ELIGIBILITY_YEARS)
     return Beneficiary.objects.filter(
-        anonymised_at__isnull=True, last_activity_at__lt=cutoff(now)
+        anonymised_at__isnull=True,
+        last_activity_at__lt=limit,
+        first_permit_date__lt=path_ended_before,
     ).order_by("pk")
 
 

@@ -33,12 +33,11 @@ def interview_source(beneficiary, user):
     for interview in beneficiary.interviews.all():
         parts = []
         if interview.written_level or interview.oral_level:
-            parts.append(
-                _("Français écrit %(w)s, oral %(o)s")
-                % {"w": interview.written_level or "—", "o": interview.oral_level or "—"}
-            )
+            parts.append(_("Français %(levels)s") % {"levels": interview.levels_display})
         if interview.prescribed_hours:
             parts.append(_("%(h)s h de français prescrites") % {"h": interview.prescribed_hours})
+        if interview.training_offer_id:
+            parts.append(_("session « %(title)s »") % {"title": interview.training_offer.title})
         if interview.spe_decision:
             parts.append(interview.get_spe_decision_display())
         if full and interview.professional_situation:
@@ -62,5 +61,19 @@ def qualification_source(beneficiary, user):
             at=qualification.created_at,
             kind="qualification",
             title=_("Qualification : %(title)s") % {"title": qualification.title},
+            detail=detail,
+        )
+
+
+@register
+def liaison_sheet_source(beneficiary, user):
+    for sheet in beneficiary.liaison_sheets.all():
+        detail = sheet.partner_name
+        if sheet.language:
+            detail = f"{detail} · {sheet.language.upper()}" if detail else sheet.language.upper()
+        yield Entry(
+            at=sheet.printed_at,
+            kind="liaison_sheet",
+            title=_("Fiche de liaison remise à la personne"),
             detail=detail,
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import path_views, views
 
 app_name = "beneficiaries"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.beneficiary_list, name="list"),
     path("export/<str:fmt>/", views.beneficiary_export, name="export"),
     path("nouveau/", views.beneficiary_create, name="create"),
+    path("fin-de-cir/", path_views.end_of_cir, name="end_of_cir"),
+    path("formations/", path_views.training_sessions, name="trainings"),
     path("import/", views.import_start, name="import"),
     path("import/modele.csv", views.import_sample, name="import_sample"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
@@ -17,6 +19,8 @@ urlpatterns = [
     path(
         "<int:pk>/qualifications/nouvelle/", views.qualification_create, name="qualification_create"
     ),
+    path("<int:pk>/bilan-competences/", path_views.skills_edit, name="skills"),
+    path("<int:pk>/fiche-liaison/", path_views.liaison_sheet, name="liaison_sheet"),
     path("<int:pk>/donnees/", views.beneficiary_rights, name="rights"),
     path("<int:pk>/donnees.json", views.beneficiary_rights, {"fmt": "json"}, name="rights_json"),
 ]

@@ -2,6 +2,7 @@ import json
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
@@ -17,13 +18,14 @@ from partners import audit
 from partners.access import audit_read, capability_required, list_records, open_record
 from partners.roles import Cap, has_capability
 
-from . import actions, exports, queries, rights, validation
+from . import actions, exports, liaison, queries, rights, validation
 from .forms import BeneficiaryFilterForm, BeneficiaryForm, InterviewForm, QualificationForm
 from .models import (
     Beneficiary,
     Correction,
     ImportJob,
     Interview,
+    InterviewKind,
     Qualification,
     SpeDecision,
 )
@@ -37,6 +39,7 @@ KIND_LABELS = {
     "referral": gettext_lazy("Orientation"),
     "referral_event": gettext_lazy("Orientation"),
     "follow_up": gettext_lazy("Suivi"),
+    "liaison_sheet": gettext_lazy("Fiche de liaison"),
 }
 OBJECT_TYPE = actions.OBJECT_TYPE
 IMPORT_OBJECT_TYPE = "beneficiary_import"
@@ -119,10 +122,11 @@ def beneficiary_create(request):
 
 def visible_duplicates(user, form):
     """The existing files the warning shows: those the person may open (their names are shown,
-    so they are audited), and a count of the others."""
+    so they are audited), and a count of the others (never their number nor directorate).
+    ``confirm``: the homonym confirmation is offered, whatever the scope of the files found."""
     found = getattr(form, "duplicates", [])
     if not found:
-        return {"visible": [], "hidden": 0}
+        return {"visible": [], "hidden": 0, "confirm": False}
     visible_ids = set(
         Beneficiary.objects.visible_to(user)
         .filter(pk__in=[d.pk for d in found])
@@ -134,7 +138,12 @@ def visible_duplicates(user, form):
         object_type=OBJECT_TYPE,
         detail="duplicates",
     )
-    return {"visible": visible, "hidden": len(found) - len(visible)}
+    homonyms = getattr(form, "homonyms", [])
+    return {
+        "visible": visible,
+        "hidden": len([d for d in homonyms if d.pk not in visible_ids]),
+        "confirm": bool(getattr(form, "homonyms", [])),
+    }
 
 
 @capability_required(Cap.BENEFICIARY_VIEW)
@@ -145,7 +154,9 @@ def beneficiary_detail(request, pk):
         prepare=lambda qs: qs.select_related("ofii_organisation").prefetch_related(
             Prefetch(
                 "interviews",
-                queryset=Interview.objects.visible_to(request.user).prefetch_related("resources"),
+                queryset=Interview.objects.visible_to(request.user)
+                .select_related("training_offer")
+                .prefetch_related("resources"),
             ),
             Prefetch("qualifications", queryset=Qualification.objects.visible_to(request.user)),
         ),
@@ -163,9 +174,24 @@ def beneficiary_detail(request, pk):
         ],
         "interviews": beneficiary.interviews.all(),  # prefetched through their scope
         "qualifications": beneficiary.qualifications.all(),
-        "corrections": Correction.objects.visible_to(request.user)
-        .filter(beneficiary=beneficiary)
-        .select_related("author")[:20],
+        "corrections": [
+            (
+                correction,
+                [
+                    (
+                        rights.field_label(Beneficiary, name),
+                        rights.display_value(Beneficiary, name, change["old"]),
+                        rights.display_value(Beneficiary, name, change["new"]),
+                    )
+                    for name, change in correction.changes.items()
+                ],
+            )
+            for correction in Correction.objects.visible_to(request.user)
+            .filter(beneficiary=beneficiary)
+            .select_related("author")[:20]
+        ],
+        "liaison_languages": liaison.LANGUAGES,
+        "dispensed": actions.latest_dispensation(beneficiary) is not None,
     }
     return render(request, "beneficiaries/detail.html", context)
 
@@ -210,18 +236,40 @@ def interview_create(request, pk):
         initial={"kind": request.GET.get("type", "personalised")},
     )
     if request.method == "POST" and form.is_valid():
-        interview = actions.record_interview(request.user, beneficiary, form)
-        if interview.spe_decision == "oriented":
-            messages.success(
-                request,
-                _("Entretien enregistré. Adressez maintenant l'orientation au partenaire du SPE."),
-            )
+        try:
+            interview = actions.record_interview(request.user, beneficiary, form)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("Entretien enregistré."))
-        return redirect("beneficiaries:detail", pk=pk)
+            if interview.spe_decision == "oriented":
+                messages.success(
+                    request,
+                    _(
+                        "Entretien enregistré. Imprimez la fiche de liaison pour la personne, "
+                        "puis adressez l'orientation au partenaire du SPE."
+                    ),
+                )
+            else:
+                messages.success(request, _("Entretien enregistré."))
+            return redirect("beneficiaries:detail", pk=pk)
     audit_read(request.user, beneficiary, object_type=OBJECT_TYPE, detail="interview_form")
+    kind = form.data.get("kind") if form.is_bound else form.initial.get("kind")
+    first = None
+    if kind == InterviewKind.END_OF_CIR:
+        # The end-of-CIR interview shows the first interview's answers beside the new ones.
+        first = (
+            Interview.objects.visible_to(request.user)
+            .filter(beneficiary=beneficiary, kind=InterviewKind.PERSONALISED)
+            .prefetch_related("resources")
+            .select_related("training_offer")
+            .order_by("held_on", "created_at")
+            .first()
+        )
     return render(
-        request, "beneficiaries/interview_form.html", {"form": form, "beneficiary": beneficiary}
+        request,
+        "beneficiaries/interview_form.html",
+        {"form": form, "beneficiary": beneficiary, "first": first},
     )
 
 
@@ -263,24 +311,11 @@ def beneficiary_rights(request, pk, fmt="html"):
         )
         response["Content-Disposition"] = f'attachment; filename="donnees-{beneficiary.pk}.json"'
         return response
-    sections = [
-        (SECTION_LABELS.get(name, name), records)
-        for name, records in data.items()
-        if name not in ("file", "timeline")
-    ]
     return render(
         request,
         "beneficiaries/rights.html",
-        {"beneficiary": beneficiary, "data": data, "sections": sections},
+        {"beneficiary": beneficiary, "data": data, "sections": rights.printable(data)},
     )
-
-
-SECTION_LABELS = {
-    "interviews": gettext_lazy("Entretiens"),
-    "qualifications": gettext_lazy("Qualifications"),
-    "corrections": gettext_lazy("Historique des corrections"),
-    "referrals": gettext_lazy("Orientations"),
-}
 
 
 # --- CSV import --------------------------------------------------------------------------------

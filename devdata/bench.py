@@ -137,6 +137,7 @@ def activity(orgs, year, count, *, seed=7, prefix="B"):
                     permit_kind=rng.choice(permits),
                     first_permit_date=signed - datetime.timedelta(days=rng.randint(10, 300)),
                     cir_signed_on=signed,
+                    information_notice_on=signed,
                     commune=ofii.department.name,
                     rqth=rng.random() < 0.04,
                     higher_education=rng.random() < 0.2,

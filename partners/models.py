@@ -291,7 +291,7 @@ OFFER_REVIEW_YEARS = 1
 class ServiceOfferQuerySet(DepartmentScopedQuerySet):
     department_field = "organisation__department"
 
-    def fitting(self, *, age=None, rqth=None, bpi=None, french_level=None):
+    def fitting(self, *, age=None, rqth=None, bpi=None, french_level=None, languages=None):
         """Active offers whose public admits a person with this profile, best fitted first.
 
         Each criterion left at None is not checked. The rule the referral recommendation uses:
@@ -310,7 +310,9 @@ class ServiceOfferQuerySet(DepartmentScopedQuerySet):
           as 16–25 targets young people; a mere minimum age such as 18 does not);
         - +1 for each of the offer's declared publics the person belongs to (``under_26``,
           ``rqth``, ``bpi``): an offer that names the public without restricting it to them
-          still ranks before a generic one.
+          still ranks before a generic one;
+        - +1 when the offer's staff speaks one of ``languages`` (the person's, from the skills
+          assessment) other than French.
 
         Ties keep the directory order (organisation name, then title). Call ``order_by()`` to
         drop the ranking, e.g. before ``distinct()``.
@@ -329,9 +331,9 @@ class ServiceOfferQuerySet(DepartmentScopedQuerySet):
             qs = qs.filter(
                 Q(min_french_level="") | Q(min_french_level__in=levels_at_most(french_level))
             )
-        return qs.ranked_for(age=age, rqth=rqth, bpi=bpi)
+        return qs.ranked_for(age=age, rqth=rqth, bpi=bpi, languages=languages)
 
-    def ranked_for(self, *, age=None, rqth=None, bpi=None):
+    def ranked_for(self, *, age=None, rqth=None, bpi=None, languages=None):
         """Annotates ``fit_score`` (see ``fitting``) and orders by it, best first."""
         terms = []
 
@@ -348,6 +350,9 @@ class ServiceOfferQuerySet(DepartmentScopedQuerySet):
             term(Q(max_age__isnull=False, max_age__gte=age), 3)
             if age < 26:
                 term(Q(publics__icontains='"under_26"'), 1)
+        spoken = [code for code in languages or () if code != "fr"]
+        if spoken:
+            term(Q(*[Q(languages__icontains=f'"{code}"') for code in spoken], _connector=Q.OR), 1)
         score = sum(terms[1:], terms[0]) if terms else Value(0)
         return self.annotate(
             fit_score=ExpressionWrapper(score, output_field=models.IntegerField())
@@ -474,6 +479,8 @@ class TrainingOffer(models.Model):
     starts_on = models.DateField(_("début"))
     ends_on = models.DateField(_("fin"))
     places = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    # Counted down by the prescriptions that name the session (beneficiaries.actions).
+    places_taken = models.PositiveIntegerField(_("places prescrites"), default=0)
 
     objects = DepartmentScopedQuerySet.as_manager()
 
@@ -483,6 +490,13 @@ class TrainingOffer(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def places_left(self):
+        """None when the session does not count its places."""
+        if self.places is None:
+            return None
+        return max(self.places - self.places_taken, 0)
 
 
 class Invitation(models.Model):

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.actions import touch
+from beneficiaries.actions import check_orientable, touch
 from beneficiaries.models import Beneficiary
 from partners import audit
 from partners.roles import Cap, has_capability
@@ -148,9 +148,19 @@ def _insert(referral):
 
 
 def send(
-    actor, *, beneficiary, to_organisation, reason, note="", service_offer=None, channel="web"
+    actor,
+    *,
+    beneficiary,
+    to_organisation,
+    reason,
+    note="",
+    service_offer=None,
+    changed_mind=False,
+    channel="web",
 ):
-    """OFII orients a person to a partner: a new ``pending`` referral."""
+    """OFII orients a person to a partner: a new ``pending`` referral. The person must have been
+    told their file is shared; one dispensed at their own request must have changed their mind
+    (``changed_mind``, recorded on the file): ``beneficiaries.actions.check_orientable``."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif de l'orientation.")})
     membership = actor.active_membership
@@ -165,6 +175,7 @@ def send(
         # Serialise sends for one person: the open-referral check below then holds.
         Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
         _check_none_open(beneficiary.pk, to_organisation.pk)
+        check_orientable(actor, beneficiary, changed_mind=changed_mind, channel=channel)
         referral = Referral(
             beneficiary=beneficiary,
             from_organisation=from_organisation,

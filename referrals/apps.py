@@ -6,14 +6,16 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Orientations"
 
     def ready(self):
-        from beneficiaries import actions, queries, timeline
+        from beneficiaries import actions, liaison, queries, timeline
 
         from . import retention
+        from .liaison import partner_source
         from .models import Referral
         from .timeline import source
 
         timeline.register(source)
         actions.register_eraser(retention.erase)
+        liaison.register_partner_source(partner_source)
         queries.register_open_referral_files(
             lambda: Referral.objects.open().values("beneficiary_id")
         )

@@ -41,9 +41,19 @@ class SendForm(DsfrBaseForm):
         help_text=_("Ce que le partenaire doit savoir pour préparer le premier rendez-vous."),
     )
 
-    def __init__(self, *args, rows, **kwargs):
+    confirm_changed_mind = forms.BooleanField(
+        label=_(
+            "La personne, dispensée du SPE à sa demande, a changé d'avis et souhaite être "
+            "orientée (enregistré dans son dossier)"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, rows, dispensed=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
+        if not dispensed:
+            del self.fields["confirm_changed_mind"]
         self.fields["to_organisation"].choices = partner_choices(rows)
         if rows and not self.is_bound:
             self.initial.setdefault("to_organisation", str(rows[0][0].pk))

@@ -33,6 +33,7 @@ def fitting_offers(beneficiary, department_id):
         rqth=beneficiary.rqth,
         bpi=beneficiary.is_bpi,
         french_level=beneficiary.french_level or None,
+        languages=beneficiary.languages,
     )
 
 

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from beneficiaries.actions import latest_dispensation
 from beneficiaries.models import Beneficiary
 from partners import audit
 from partners.access import audit_read, capability_required, list_records, open_record
@@ -317,7 +318,8 @@ def new(request, beneficiary_id):
             pk=beneficiary_id,
         )
     rows = recommend(beneficiary, request.user.active_membership.organisation)
-    form = SendForm(request.POST or None, rows=rows)
+    dispensed = latest_dispensation(beneficiary) is not None
+    form = SendForm(request.POST or None, rows=rows, dispensed=dispensed)
     if request.method == "POST" and form.is_valid():
         try:
             referral = actions.send(
@@ -327,6 +329,7 @@ def new(request, beneficiary_id):
                 service_offer=form.offer(),
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                changed_mind=form.cleaned_data.get("confirm_changed_mind", False),
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -355,7 +358,13 @@ def new(request, beneficiary_id):
     return render(
         request,
         "referrals/new.html",
-        {"form": form, "beneficiary": beneficiary, "rows": rows, "referrals": referrals},
+        {
+            "form": form,
+            "beneficiary": beneficiary,
+            "rows": rows,
+            "referrals": referrals,
+            "dispensed": dispensed,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -98,6 +98,8 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     commune = "Paris"
     postcode = "75019"
     french_level = "A1"
+    # Told at the first interview that the file is shared with the SPE partner (required to orient).
+    information_notice_on = factory.LazyAttribute(lambda o: o.cir_signed_on)
     ofii_organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.OFII)
 
 

@@ -202,6 +202,33 @@ def test_the_files_are_many_varied_and_follow_today(demo):
     assert not Interview.objects.filter(held_on__gt=today).exists()
 
 
+def test_the_hand_off_features_have_demo_data(demo):
+    """Tested levels and notices, skills assessments, prescriptions naming sessions (places
+    counted down) for each department, liaison sheets."""
+    from beneficiaries.models import LiaisonSheet
+
+    files = Beneficiary.objects.filter(anonymised_at__isnull=True)
+    assert files.exclude(oral_level="").exclude(information_notice_on=None).exists()
+    assert files.exclude(target_jobs=[]).exists()
+    for code in ("75", "93"):
+        prescribed = Interview.objects.filter(
+            training_offer__isnull=False, beneficiary__ofii_organisation__department__code=code
+        )
+        assert prescribed.exists(), code
+        taken = TrainingOffer.objects.filter(department__code=code).aggregate(
+            taken=Count("prescriptions")
+        )["taken"]
+        assert (
+            sum(
+                TrainingOffer.objects.filter(department__code=code).values_list(
+                    "places_taken", flat=True
+                )
+            )
+            == taken
+        )
+    assert LiaisonSheet.objects.exists()
+
+
 def test_the_referrals_went_through_their_transitions(demo):
     statuses = set(Referral.objects.values_list("status", flat=True))
     assert statuses == set(Status.values)

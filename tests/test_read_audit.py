@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.contrib import admin
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from beneficiaries.models import ImportJob
 from partners.models import AuditEntry
@@ -73,6 +75,7 @@ ROUTES = {
         Case("ofii", lambda r: reverse("home")),
         Case("mission_locale", lambda r: reverse("home")),
     ),
+    "to_reorient": read(Case("ofii", lambda r: reverse("to_reorient"), shows_name=False)),
     # --- partners --------------------------------------------------------------------------------
     "health": NoPersonalData("liveness probe"),
     "login": AUTH,
@@ -147,6 +150,21 @@ ROUTES = {
     "beneficiaries:rights_json": read(
         Case("ofii", lambda r: reverse("beneficiaries:rights_json", args=[r.person.pk]))
     ),
+    "beneficiaries:skills": read(
+        Case("ofii", lambda r: reverse("beneficiaries:skills", args=[r.person.pk]))
+    ),
+    "beneficiaries:liaison_sheet": read(
+        Case(
+            "ofii",
+            lambda r: reverse("beneficiaries:liaison_sheet", args=[r.person.pk]),
+            method="post",
+            shows_name=False,  # a compressed PDF
+        )
+    ),
+    "beneficiaries:end_of_cir": read(
+        Case("ofii", lambda r: reverse("beneficiaries:end_of_cir"), shows_name=False)
+    ),
+    "beneficiaries:trainings": NoPersonalData("the trainings map: sessions and fill rates"),
     # --- referrals -----------------------------------------------------------------------------
     "referrals:inbox": read(
         Case("ofii", lambda r: reverse("referrals:inbox")),
@@ -338,8 +356,9 @@ def read_cases():
 
 @pytest.fixture
 def records(orgs, ofii, mission_locale, settings, tmp_path):
-    """One person of OFII Paris, interviewed and referred to the Mission Locale; another without
-    referral; an import job of OFII Paris."""
+    """One person of OFII Paris, interviewed and referred to the Mission Locale; another whose
+    referral France Travail refused; one due for the end-of-CIR interview; another accepted by the
+    Mission Locale (on its caseload); an import job of OFII Paris."""
     person = BeneficiaryFactory(
         ofii_organisation=orgs["ofii"], last_name="Diallo", first_name="Aminata"
     )
@@ -359,9 +378,25 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
             sender=ofii,
         ),
     )
+    other = BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Karimi")
+    ReferralFactory(
+        beneficiary=other,
+        to_organisation=orgs["france_travail"],
+        sender=ofii,
+        status="refused",
+        answered_at=timezone.now(),
+        refusal_reason="unreachable",
+    )
+    today = timezone.localdate()
+    BeneficiaryFactory(
+        ofii_organisation=orgs["ofii"],
+        last_name="Mansour",
+        first_permit_date=today - relativedelta(months=12),
+        cir_signed_on=today - relativedelta(months=11),
+    )
     return SimpleNamespace(
         person=person,
-        other=BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Karimi"),
+        other=other,
         referral=referral,
         document=document_on(referral, mission_locale),
         job=ImportJob.objects.create(

@@ -4,9 +4,10 @@ audit of the names it shows (``list_records``) and returns what its template dis
 Templates only display: no template tag queries the database.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from beneficiaries import queries as file_queries
 from beneficiaries.models import Beneficiary, Interview, InterviewKind
 from governance import queries
 from governance.models import Agreement, AnnualReport, Meeting
@@ -25,14 +26,33 @@ def files_summary(user):
     personalised = Interview.objects.filter(
         beneficiary=OuterRef("pk"), kind=InterviewKind.PERSONALISED
     )
+    files = Beneficiary.objects.visible_to(user)
+    summary = files.annotate(interviewed=Exists(personalised)).aggregate(
+        total=Count("pk"),
+        this_year=Count("pk", filter=Q(cir_signed_on__year=timezone.localdate().year)),
+        without_interview=Count("pk", filter=Q(interviewed=False)),
+    )
+    # The five-year path ending within 6 months, and the end-of-CIR interviews due.
+    summary["ending_soon"] = file_queries.ending_soon(files).count()
+    summary["end_of_cir"] = file_queries.end_of_cir_due(files).count()
+    return summary
+
+
+def to_reorient(user):
+    """Sent referrals refused or redirected, with no open referral left for the person: one row
+    per person (their latest such referral), the latest answered first. Not audited here."""
+    qs = Referral.objects.visible_to(user).filter(status__in=NOT_TAKEN_STATUSES)
+    open_for_person = Referral.objects.open().filter(beneficiary=OuterRef("beneficiary_id"))
+    latest = (
+        Referral.objects.visible_to(user)
+        .filter(beneficiary=OuterRef("beneficiary_id"), status__in=NOT_TAKEN_STATUSES)
+        .order_by("-answered_at", "-pk")
+        .values("pk")[:1]
+    )
     return (
-        Beneficiary.objects.visible_to(user)
-        .annotate(interviewed=Exists(personalised))
-        .aggregate(
-            total=Count("pk"),
-            this_year=Count("pk", filter=Q(cir_signed_on__year=timezone.localdate().year)),
-            without_interview=Count("pk", filter=Q(interviewed=False)),
-        )
+        for_list(qs.filter(~Exists(open_for_person)).filter(pk=Subquery(latest)))
+        .select_related("redirected_to__to_organisation")
+        .order_by("-answered_at", "-pk")
     )
 
 
@@ -46,11 +66,10 @@ def referral_summary(user, limit=REFERRAL_PANEL_SIZE):
     else:
         summary["news"] = sender_news(qs)
         # Refused or redirected, with no open referral left for the person: to re-orient.
-        open_for_person = Referral.objects.open().filter(beneficiary=OuterRef("beneficiary_id"))
-        summary["to_reorient"] = list(
-            for_list(qs.filter(status__in=NOT_TAKEN_STATUSES))
-            .filter(~Exists(open_for_person))
-            .order_by("-answered_at")[:limit]
+        people = to_reorient(user)
+        summary["to_reorient"] = list(people[:limit])
+        summary["to_reorient_count"] = (
+            len(summary["to_reorient"]) if len(summary["to_reorient"]) < limit else people.count()
         )
     summary["items"] = list(
         for_list(overdue_first(qs.filter(status__in=AWAITING_ANSWER_STATUSES)))[:limit]

@@ -1,9 +1,11 @@
 """The home pages: one per role, composed of the panels of the apps (``panels``)."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from partners.access import capability_required, list_records
 from partners.models import Organisation
-from partners.roles import Role, role_of
+from partners.roles import Cap, Role, role_of
 
 from . import panels
 
@@ -41,3 +43,11 @@ def home(request):
     for panel in HOME_PANELS[role]:
         context[panel.__name__] = panel(user)
     return render(request, HOME_TEMPLATES[role], context)
+
+
+@capability_required(Cap.REFERRAL_SEND)
+def to_reorient(request):
+    """The full "À réorienter" list of the OFII home: one row per person."""
+    page = Paginator(panels.to_reorient(request.user), 50).get_page(request.GET.get("page"))
+    list_records(request.user, page.object_list, object_type="referral", detail="to_reorient")
+    return render(request, "home/to_reorient.html", {"page_obj": page})

@@ -1,5 +1,8 @@
 """Demo data of the beneficiaries app: fictional CIR signatories of the last four years (up to
-today) with their interviews.
+today) with their interviews: French tests (written and oral, the file following the latest),
+the information notice, skills assessments (ROME target jobs, languages), French-training
+prescriptions naming sessions of the trainings map (their places counted down) and a few
+liaison sheets.
 
 Deterministic (seeded random; the dates follow today), idempotent (files are keyed by their
 number in the department's list, the end of their OFII number; a second run creates nothing),
@@ -13,9 +16,11 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from beneficiaries.models import Beneficiary, Interview, Qualification
+from beneficiaries import trainings
+from beneficiaries.models import Beneficiary, Interview, LiaisonSheet, Qualification
 from devdata.builder import recent_years
-from partners.models import Organisation, OrganisationKind, User
+from partners.choices import FRENCH_LEVEL_RANK, FrenchLevel
+from partners.models import Organisation, OrganisationKind, TrainingOffer, User
 
 COUNTS = {"75": 2200, "93": 600}
 AUDITORS = {"75": "ofii@demo.passerelle.test", "93": "ofii93@demo.passerelle.test"}
@@ -54,6 +59,20 @@ PERMIT_KINDS = {
 FRENCH_LEVELS = {"none": 14, "A1": 38, "A2": 25, "B1": 13, "B2": 7, "C1": 3}
 SPE_DECISIONS = {"oriented": 55, "dispensed": 8, "already_followed": 15, "not_job_seeking": 22}
 HOURS_BY_LEVEL = {"none": 600, "A1": 400, "A2": 200, "B1": 100, "B2": 0, "C1": 0}
+SKILLS = [
+    ("Cuisine collective, hygiène alimentaire", "Travail en équipe, ponctualité",
+     "Travailler rapidement, être autonome", "Commis de cuisine puis cuisinier",
+     ["G1602", "G1603"], ["ar", "fr"]),
+    ("Soins aux personnes âgées (expérience familiale)", "Patience, écoute",
+     "Un métier utile et stable", "Aide à domicile, puis formation d'aide-soignante",
+     ["K1302", "K1304"], ["so", "en"]),
+    ("Conduite poids lourds (permis étranger)", "Sens de l'orientation",
+     "Reprendre son métier", "Chauffeur-livreur le temps de faire valider son permis",
+     ["N4105", "N4101"], ["ps", "fa"]),
+    ("Maçonnerie, lecture de plans", "Travail physique, minutie",
+     "Travailler vite pour aider sa famille", "Maçon en entreprise du bâtiment",
+     ["F1703", "F1701"], ["tr"]),
+]  # fmt: skip
 COMMUNES = {
     "75": [(f"750{n:02d}", "Paris") for n in range(1, 21)],
     "93": [
@@ -118,18 +137,39 @@ def plan(code, count, today):
         held = min(cir + timedelta(days=rng.randint(0, 20)), today)
         # The latest signatories (2 %) still await their personalised interview.
         awaiting = index >= count * 0.98
+        # Oral often one level above written (the file keeps the lower as its level).
+        oral = level
+        if level != "none" and rng.random() < 0.3:
+            oral = FrenchLevel.values[
+                min(FRENCH_LEVEL_RANK[level] + 1, len(FrenchLevel.values) - 1)
+            ]
+        values["written_level"], values["oral_level"] = level, oral
+        values["information_notice_on"] = held
         interviews = [
             {
                 "kind": "personalised",
                 "held_on": held,
                 "written_level": level,
-                "oral_level": level,
+                "oral_level": oral,
                 "prescribed_hours": HOURS_BY_LEVEL[level],
                 "spe_decision": pick(rng, SPE_DECISIONS),
+                "information_notice": True,
             }
         ]
         if awaiting:
             interviews = []
+            values["written_level"] = values["oral_level"] = ""
+            values["information_notice_on"] = None
+        if index % 9 == 0:
+            competences, aptitudes, motivations, project, jobs, languages = rng.choice(SKILLS)
+            values.update(
+                competences=competences,
+                aptitudes=aptitudes,
+                motivations=motivations,
+                professional_project=project,
+                target_jobs=jobs,
+                languages=languages,
+            )
         end = cir + timedelta(days=rng.randint(330, 420))
         held_end_of_cir = rng.random() < 0.6
         if end < today and held_end_of_cir:
@@ -138,7 +178,7 @@ def plan(code, count, today):
                     "kind": "end_of_cir",
                     "held_on": end,
                     "written_level": level,
-                    "oral_level": level,
+                    "oral_level": oral,
                     "prescribed_hours": 0,
                     "spe_decision": "",
                 }
@@ -147,6 +187,82 @@ def plan(code, count, today):
         values["last_activity_at"] = aware(max([cir] + [i["held_on"] for i in interviews]), 11)
         rows.append((values, interviews, qualification))
     return rows
+
+
+PRESCRIPTIONS_PER_DEPARTMENT = 12
+# French sessions of the demo, dated from today (the sample trainings file has fixed dates), one
+# per main funder so that the map shows each fill rate.
+DEMO_SESSIONS = [
+    ("OFII", "ofii", "A1", 100, 12),
+    ("BOP 104", "bop104", "A2", 200, 15),
+    ("OEPRE", "oepre", "A2", 120, 10),
+]
+
+
+def ensure_sessions(code, today):
+    """The demo's own French sessions of a department (created once, keyed)."""
+    department = Organisation.objects.filter(department__code=code).first().department
+    commune = COMMUNES[code][0][1]
+    for index, (label, funder, level, hours, places) in enumerate(DEMO_SESSIONS):
+        starts = today + timedelta(days=14 + 21 * index)
+        TrainingOffer.objects.get_or_create(
+            key=f"{code}-DEMO-FR-{index + 1}",
+            defaults={
+                "department": department,
+                "provider": f"Atelier linguistique de démonstration {index + 1}",
+                "title": f"Français {level} — financement {label}",
+                "kind": TrainingOffer.Kind.FRENCH,
+                "target_level": level,
+                "hours": hours,
+                "funder": funder,
+                "commune": commune,
+                "employment_area": commune,
+                "starts_on": starts,
+                "ends_on": starts + timedelta(days=70),
+                "places": places,
+            },
+        )
+
+
+def prescribe_sessions(code, interviews, today):
+    """The latest personalised interviews with French hours name a fitting session of the
+    trainings map (a level above the person's, not over yet, places left); places counted down."""
+    sessions = list(
+        TrainingOffer.objects.filter(
+            department__code=code, kind__in=trainings.FRENCH_KINDS, ends_on__gte=today
+        ).order_by("starts_on", "key")
+    )
+    taken = {session.pk: session.places_taken for session in sessions}
+    candidates = [
+        i
+        for i in interviews
+        if i.kind == "personalised" and i.prescribed_hours and i.held_on > today - timedelta(60)
+    ]
+    for interview in candidates[-PRESCRIPTIONS_PER_DEPARTMENT:]:
+        lower = min(interview.written_level, interview.oral_level, key=FRENCH_LEVEL_RANK.get)
+        above = trainings.levels_above(lower)
+        for session in sessions:
+            full = session.places is not None and taken[session.pk] >= session.places
+            if not full and (not session.target_level or session.target_level in above):
+                interview.training_offer = session
+                taken[session.pk] += 1
+                break
+    for session in sessions:
+        if taken[session.pk] != session.places_taken:
+            TrainingOffer.objects.filter(pk=session.pk).update(places_taken=taken[session.pk])
+
+
+def liaison_sheets(files, auditor):
+    """A liaison sheet printed for a few of the newest files (the timeline shows it)."""
+    LiaisonSheet.objects.bulk_create(
+        LiaisonSheet(
+            beneficiary=file,
+            printed_by=auditor,
+            printed_at=file.created_at + timedelta(hours=2),
+            language=language,
+        )
+        for file, language in zip(files[-40::10], ["", "ar", "en", ""], strict=False)
+    )
 
 
 @transaction.atomic
@@ -193,7 +309,10 @@ def load(password, stdout):
                         result="pending",
                     )
                 )
+        ensure_sessions(code, today)
+        prescribe_sessions(code, interviews, today)
         Interview.objects.bulk_create(interviews, batch_size=1000)
+        liaison_sheets(files, auditor)
         Qualification.objects.bulk_create(qualifications, batch_size=1000)
         created_files += len(files)
         created_interviews += len(interviews)

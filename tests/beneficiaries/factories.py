@@ -56,3 +56,47 @@ def many_files(organisation, count, start=0):
             for n in range(count)
         ]
     )
+
+
+def training_session(department, **overrides):
+    """A French session of the trainings map (fictional provider), open for the next months."""
+    from partners.models import TrainingOffer
+
+    today = timezone.localdate()
+    values = {
+        "key": f"{department.code}-TEST-{TrainingOffer.objects.count() + 1:03d}",
+        "department": department,
+        "provider": "Langues Plurielles",
+        "title": "Parcours linguistique — A2",
+        "kind": TrainingOffer.Kind.FRENCH,
+        "target_level": "A2",
+        "hours": 200,
+        "funder": TrainingOffer.Funder.OFII,
+        "commune": "Paris",
+        "employment_area": "Paris",
+        "starts_on": today + datetime.timedelta(days=20),
+        "ends_on": today + datetime.timedelta(days=90),
+        "places": 3,
+    }
+    values.update(overrides)
+    return TrainingOffer.objects.create(**values)
+
+
+def interview_values(**overrides):
+    """The interview form's fields, as the page posts them."""
+    values = {
+        "kind": "personalised",
+        "held_on": timezone.localdate().isoformat(),
+        "written_level": "A1",
+        "oral_level": "A2",
+        "prescribed_hours": "200",
+        "french_course": "",
+        "target_level": "",
+        "training_offer": "",
+        "civic_training": "on",
+        "spe_decision": "oriented",
+        "information_notice": "on",
+        "notes": "",
+    }
+    values.update(overrides)
+    return values

@@ -135,20 +135,34 @@ def test_same_ofii_number_is_never_created_twice(client, ofii, orgs):
     assert Beneficiary.objects.count() == 1
 
 
-def test_a_duplicate_in_another_department_is_counted_not_shown(client, ofii93, orgs):
-    BeneficiaryFactory(
+def test_a_homonym_held_by_another_directorate_can_be_confirmed_without_seeing_it(
+    client, ofii93, orgs
+):
+    paris = BeneficiaryFactory(
         ofii_organisation=orgs["ofii"],
         last_name="Haïdari",
         first_name="Zahra",
         birth_date=datetime.date(1998, 4, 12),
     )
     client.force_login(ofii93)
-    response = client.post(
-        reverse("beneficiaries:create"), valid_values(ofii_number="93-2026-00001")
-    )
+    values = valid_values(ofii_number="93-2026-00001", postcode="93200", commune="Saint-Denis")
+    response = client.post(reverse("beneficiaries:create"), values)
     page = response.content.decode()
-    assert "tenu par une autre direction territoriale" in page
-    assert "/beneficiaires/" not in page.split('data-testid="duplicates"')[1].split("</div>")[0]
+    warning = page.split('data-testid="duplicates"')[1].split("</div>\n{%")[0]
+    assert "Un dossier existe ailleurs" in warning
+    # The confirmation sits in the warning, and nothing names the Paris file.
+    assert 'name="confirm_not_duplicate"' in warning
+    assert paris.ofii_number not in page
+    assert orgs["ofii"].name not in page
+    assert "/beneficiaires/" not in warning.split("confirm_not_duplicate")[0]
+    assert 'data-testid="error-summary"' in page
+    assert Beneficiary.objects.count() == 1
+
+    response = client.post(
+        reverse("beneficiaries:create"), {**values, "confirm_not_duplicate": "on"}
+    )
+    assert response.status_code == 302
+    assert Beneficiary.objects.filter(ofii_organisation=orgs["ofii93"]).count() == 1
 
 
 # --- Reading a file: scope and audit ----------------------------------------------------------

@@ -15,13 +15,18 @@ from ..factories import BeneficiaryFactory, InterviewFactory
 pytestmark = pytest.mark.django_db
 
 
-def inactive_for(months, orgs, **kwargs):
+def inactive_for(months, orgs, *, path_ended_months_ago=36, **kwargs):
+    """A file without activity for ``months``, whose five-year path ended long ago (unless
+    said otherwise)."""
+    permit = timezone.localdate() - relativedelta(years=5, months=path_ended_months_ago)
     return BeneficiaryFactory(
         ofii_organisation=orgs["ofii"],
         last_activity_at=timezone.now() - relativedelta(months=months),
-        birth_date=datetime.date(1990, 7, 14),
+        birth_date=datetime.date(1980, 7, 14),
         email="personne@example.org",
         phone="0612345678",
+        first_permit_date=permit,
+        cir_signed_on=permit + datetime.timedelta(days=30),
         **kwargs,
     )
 
@@ -41,7 +46,7 @@ def test_a_25_month_old_inactive_file_is_anonymised_a_23_month_old_one_is_left(o
     assert old.ofii_number == f"ANON-{old.pk}"
     # What statistics need stays.
     assert (old.sex, old.nationality, old.permit_kind, old.rqth) == ("F", "AF", "refugee", True)
-    assert old.birth_date == datetime.date(1990, 1, 1)
+    assert old.birth_date == datetime.date(1980, 1, 1)
     assert old.cir_signed_on is not None and old.ofii_organisation == orgs["ofii"]
     interview = Interview.objects.get(beneficiary=old)
     assert (interview.social_situation, interview.spe_decision) == ("", "oriented")
@@ -88,3 +93,24 @@ def test_the_task_anonymises(orgs):
 
     inactive_for(25, orgs)
     assert apply_retention.delay().get() == 1
+
+
+def test_retention_keeps_a_file_inside_its_five_year_path(orgs):
+    """25 months without activity, but the path is still running (first permit 4 years ago):
+    kept, whatever the inactivity."""
+    running = inactive_for(25, orgs, path_ended_months_ago=-12)
+    assert running.eligible_until > timezone.localdate()
+    assert retention.run(apply=True) == 0
+    running.refresh_from_db()
+    assert running.anonymised_at is None
+
+
+def test_the_clock_starts_at_the_end_of_the_path_when_it_is_later(orgs):
+    """Inactive for 30 months; the path ended 23 months ago: kept. Ended 25 months ago: gone."""
+    recent_end = inactive_for(30, orgs, path_ended_months_ago=23)
+    old_end = inactive_for(30, orgs, path_ended_months_ago=25)
+    assert retention.run(apply=True) == 1
+    recent_end.refresh_from_db()
+    old_end.refresh_from_db()
+    assert recent_end.anonymised_at is None
+    assert old_end.anonymised_at is not None
