@@ -9,6 +9,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, TruncYear
 from django.utils import timezone
 
+from effects.outbox import enqueue
 from partners import audit
 
 from . import tasks
@@ -115,7 +116,7 @@ def start_import(user, file_name, text):
             file_name=file_name[:255],
             content=text,
         )
-        tasks.run_import.delay_on_commit(job.pk)
+        enqueue(tasks.run_import, [job.pk], key=f"import-{job.pk}")
     return job
 
 

@@ -244,8 +244,9 @@ def existing_duplicates(files):
 
 def run(job_id):
     """Runs an import job (called by the Celery task). Idempotent: only a pending job is run."""
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.CHECKING, started_at=timezone.now()
+        status=ImportJob.Status.CHECKING, started_at=now, alive_at=now
     )
     if not claimed:
         return
@@ -254,7 +255,7 @@ def run(job_id):
     job.save(update_fields=["total_lines"])
 
     def progress(count):
-        ImportJob.objects.filter(pk=job_id).update(processed_lines=count)
+        ImportJob.objects.filter(pk=job_id).update(processed_lines=count, alive_at=timezone.now())
 
     try:
         files, errors, total = check(job.content, on_progress=progress)
@@ -265,9 +266,6 @@ def run(job_id):
             errors = [{"line": 0, "message": _("Le fichier ne contient aucune ligne.")}]
         finish(job_id, ImportJob.Status.REJECTED, total, errors=errors[:MAX_REPORTED_ERRORS])
         return
-    ImportJob.objects.filter(pk=job_id).update(
-        status=ImportJob.Status.WRITING, processed_lines=total, total_lines=total
-    )
     now = timezone.now()
     objects = [
         Beneficiary(
@@ -280,6 +278,15 @@ def run(job_id):
     ]
     try:
         with transaction.atomic():
+            # The job's row stays locked while the files are written: the stuck-job watchdog
+            # (tasks.fail_stuck_imports) skips a locked job, so a long write is never taken for
+            # a dead worker; the job is DONE in the same transaction.
+            ImportJob.objects.select_for_update().filter(pk=job_id).update(
+                status=ImportJob.Status.WRITING,
+                processed_lines=total,
+                total_lines=total,
+                alive_at=timezone.now(),
+            )
             created = Beneficiary.objects.bulk_create(objects, batch_size=BATCH_SIZE)
             audit.record_many(
                 job.created_by,
@@ -289,6 +296,7 @@ def run(job_id):
                 detail=f"import:{job_id}",
             )
             audit.record(job.created_by, audit.Action.CREATE, "beneficiary_import", job_id)
+            finish(job_id, ImportJob.Status.DONE, total, created_count=len(created))
     except IntegrityError:
         # A file created meanwhile with the same number: nothing was written.
         finish(
@@ -306,7 +314,6 @@ def run(job_id):
             ],
         )
         return
-    finish(job_id, ImportJob.Status.DONE, total, created_count=len(created))
 
 
 def finish(job_id, status, total, *, errors=(), created_count=0):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.actions import touch
 from beneficiaries.models import Beneficiary
+from effects.outbox import enqueue
 from partners import audit
 from partners.roles import Cap, has_capability
 
@@ -159,7 +160,7 @@ def send(
             raise _not_allowed()
         _insert(referral)
         _log(actor, referral, "", now, comment="", channel=channel)
-        tasks.notify_new_referral.delay_on_commit(referral.pk)
+        enqueue(tasks.notify_new_referral, [referral.pk], key=f"referral-{referral.pk}-new")
     return referral
 
 
@@ -192,7 +193,11 @@ def refuse(actor, referral, *, reason, comment="", channel="web"):
         referral.refusal_comment = comment
         referral.save()
         _log(actor, referral, from_status, now, comment=comment, channel=channel)
-        tasks.notify_sender.delay_on_commit(referral.pk, NotificationKind.REFUSED.value)
+        enqueue(
+            tasks.notify_sender,
+            [referral.pk, NotificationKind.REFUSED.value],
+            key=f"referral-{referral.pk}-refused",
+        )
     return referral
 
 
@@ -240,8 +245,12 @@ def redirect(actor, referral, *, to_organisation, comment="", channel="web"):
         current.redirected_to = new
         current.save()
         _log(actor, current, from_status, now, comment=comment, channel=channel)
-        tasks.notify_sender.delay_on_commit(current.pk, NotificationKind.REDIRECTED.value)
-        tasks.notify_new_referral.delay_on_commit(new.pk)
+        enqueue(
+            tasks.notify_sender,
+            [current.pk, NotificationKind.REDIRECTED.value],
+            key=f"referral-{current.pk}-redirected",
+        )
+        enqueue(tasks.notify_new_referral, [new.pk], key=f"referral-{new.pk}-new")
     return new
 
 

@@ -73,6 +73,7 @@ ROUTES = {
     ),
     # --- partners --------------------------------------------------------------------------------
     "health": NoPersonalData("liveness probe"),
+    "health_web": NoPersonalData("liveness probe of the web container"),
     "login": AUTH,
     "logout": AUTH,
     "password_reset": AUTH,
