@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.csv_reader import decode, dict_reader
+from core.validators import DATE_MIN, too_long
 from partners import audit
 from partners.choices import FrenchLevel
 
@@ -43,6 +44,16 @@ OPTIONAL_COLUMNS = [
 ]
 TRUE = {"oui", "o", "1", "true", "vrai", "yes", "x"}
 FALSE = {"non", "n", "0", "false", "faux", "no", ""}
+TEXT_COLUMNS = [
+    "ofii_number",
+    "last_name",
+    "first_name",
+    "postcode",
+    "commune",
+    "email",
+    "phone",
+    "france_travail_id",
+]
 PROGRESS_EVERY = 1000
 BATCH_SIZE = 1000
 MAX_REPORTED_ERRORS = 5000
@@ -80,6 +91,10 @@ def parse_line(row):
     problems = []
     values = {}
     get = {key: (value or "").strip() for key, value in row.items() if key}
+    for column, value in get.items():
+        if "\x00" in value:
+            problems.append(_("%(column)s : caractère nul interdit") % {"column": column[:40]})
+            get[column] = value.replace("\x00", "")
 
     for column in REQUIRED_COLUMNS:
         if not get.get(column):
@@ -110,6 +125,9 @@ def parse_line(row):
     for column in ("birth_date", "first_permit_date", "cir_signed_on"):
         try:
             values[column] = parse_date(get.get(column, ""))
+            # Later than today is refused by validation.file_errors, with its own message.
+            if values[column] and values[column] < DATE_MIN:
+                raise ValueError(column)
         except ValueError:
             problems.append(_("%(column)s : date invalide (AAAA-MM-JJ)") % {"column": column})
             values[column] = None
@@ -124,8 +142,10 @@ def parse_line(row):
             confirmed = flag
         else:
             values[column] = flag
-    if len(values["postcode"]) > 5:
-        problems.append(_("postcode : 5 caractères au plus"))
+    for column, limit in too_long(values, Beneficiary, TEXT_COLUMNS):
+        problems.append(
+            _("%(column)s : %(limit)s caractères au plus") % {"column": column, "limit": limit}
+        )
     if values["email"] and "@" not in values["email"]:
         problems.append(_("email invalide"))
 

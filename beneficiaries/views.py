@@ -107,9 +107,13 @@ def beneficiary_create(request):
             for name, value in form.cleaned_data.items()
             if name in form._meta.fields and name in form.cleaned_data
         }
-        beneficiary = actions.create_file(request.user, values)
-        messages.success(request, _("Dossier créé."))
-        return redirect("beneficiaries:detail", pk=beneficiary.pk)
+        try:
+            beneficiary = actions.create_file(request.user, values)
+        except actions.DuplicateFile as error:
+            form.add_error("ofii_number", error.message)
+        else:
+            messages.success(request, _("Dossier créé."))
+            return redirect("beneficiaries:detail", pk=beneficiary.pk)
     return render(
         request,
         "beneficiaries/form.html",
