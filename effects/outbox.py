@@ -78,7 +78,10 @@ def dispatch(effect_id):
         }
     else:
         changes = {"status": Status.DONE, "done_at": now}
-    Effect.objects.filter(pk=effect.pk, status=Status.PENDING).update(**changes)
+    # Unless a worker (or the in-process mode) already ran it meanwhile.
+    Effect.objects.filter(pk=effect.pk, status=Status.PENDING, attempts=effect.attempts).update(
+        **changes
+    )
     return True
 
 
