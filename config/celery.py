@@ -20,12 +20,13 @@ HEARTBEAT_SECONDS = 30
 
 
 def record_heartbeat(name):
-    from django.db import DatabaseError, close_old_connections
+    from django.db import DatabaseError, close_old_connections, connection
 
     from partners.tasks import heartbeat
 
     try:
-        close_old_connections()
+        if not connection.in_atomic_block:
+            close_old_connections()
         heartbeat(name)
     except DatabaseError:
         logger.warning("%s heartbeat not recorded: database unavailable", name)

@@ -63,7 +63,7 @@ def test_redis_down_loses_nothing(
     worker = celery_worker_factory(
         REDIS_URL=own_redis.url, MEDIA_ROOT=str(settings.MEDIA_ROOT), **smtp.env(), **FAST
     )
-    wait_for(lambda: "ready" in worker.output(), timeout=30)
+    wait_for(lambda: "ready" in worker.output(), timeout=60)
     own_redis.stop()
 
     # Redis down: each person's request succeeds, its effect waits in the outbox.
@@ -169,7 +169,7 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_and_no_text(
         lambda: ImportJob.objects.filter(
             pk=job.pk, status=ImportJob.Status.CHECKING, processed_lines__gte=1000
         ).exists(),
-        timeout=30,
+        timeout=60,
         interval=0.05,
     )
     worker.kill()
