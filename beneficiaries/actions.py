@@ -5,12 +5,14 @@ commit."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from effects.outbox import enqueue
 from partners import audit
 from partners.choices import FRENCH_LEVEL_RANK
 from partners.models import TrainingOffer
@@ -38,6 +40,12 @@ def _as_text(value):
     return str(value)
 
 
+class DuplicateFile(Exception):
+    """A file with this OFII number was created meanwhile (two submissions at once)."""
+
+    message = gettext_lazy("Un dossier existe déjà avec ce numéro OFII.")
+
+
 @transaction.atomic
 def create_file(user, values, *, channel="web"):
     beneficiary = Beneficiary(
@@ -45,7 +53,12 @@ def create_file(user, values, *, channel="web"):
         ofii_organisation=user.active_membership.organisation,
         last_activity_at=timezone.now(),
     )
-    beneficiary.save()
+    try:
+        with transaction.atomic():
+            beneficiary.save()
+    except IntegrityError as error:
+        # The form checked the number; another request created it since: nothing is written.
+        raise DuplicateFile from error
     audit.record(user, audit.Action.CREATE, OBJECT_TYPE, beneficiary.pk, channel=channel)
     return beneficiary
 
@@ -248,7 +261,7 @@ def start_import(user, file_name, text):
             file_name=file_name[:255],
             content=text,
         )
-        tasks.run_import.delay_on_commit(job.pk)
+        enqueue(tasks.run_import, [job.pk], key=f"import-{job.pk}")
     return job
 
 

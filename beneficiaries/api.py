@@ -3,7 +3,7 @@ the same rules as the pages (``validation``), the same scope (``visible_to``) an
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
@@ -192,14 +192,22 @@ class BeneficiaryViewSet(
         return Response(self.get_serializer(beneficiary).data)
 
     def perform_create(self, serializer):
-        serializer.instance = actions.create_file(
-            self.request.user, serializer.validated_data, channel="api"
-        )
+        try:
+            serializer.instance = actions.create_file(
+                self.request.user, serializer.validated_data, channel="api"
+            )
+        except actions.DuplicateFile as error:
+            raise DuplicateConflict({"ofii_number": [error.message]}) from error
 
     def perform_update(self, serializer):
         serializer.instance, _changes = actions.correct_file(
             self.request.user, serializer.instance.pk, serializer.validated_data, channel="api"
         )
+
+
+class DuplicateConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "duplicate"
 
 
 def register(router):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.csv_reader import decode, dict_reader
+from core.validators import DATE_MIN, too_long
 from partners import audit
 from partners.choices import FrenchLevel
 
@@ -31,6 +32,16 @@ REQUIRED_COLUMNS = [
 ]
 TRUE = {"oui", "o", "1", "true", "vrai", "yes", "x"}
 FALSE = {"non", "n", "0", "false", "faux", "no", ""}
+TEXT_COLUMNS = [
+    "ofii_number",
+    "last_name",
+    "first_name",
+    "postcode",
+    "commune",
+    "email",
+    "phone",
+    "france_travail_id",
+]
 PROGRESS_EVERY = 1000
 BATCH_SIZE = 1000
 MAX_REPORTED_ERRORS = 5000
@@ -68,6 +79,10 @@ def parse_line(row):
     problems = []
     values = {}
     get = {key: (value or "").strip() for key, value in row.items() if key}
+    for column, value in get.items():
+        if "\x00" in value:
+            problems.append(_("%(column)s : caractère nul interdit") % {"column": column[:40]})
+            get[column] = value.replace("\x00", "")
 
     for column in REQUIRED_COLUMNS:
         if not get.get(column):
@@ -98,6 +113,9 @@ def parse_line(row):
     for column in ("birth_date", "first_permit_date", "cir_signed_on"):
         try:
             values[column] = parse_date(get.get(column, ""))
+            # Later than today is refused by validation.file_errors, with its own message.
+            if values[column] and values[column] < DATE_MIN:
+                raise ValueError(column)
         except ValueError:
             problems.append(_("%(column)s : date invalide (AAAA-MM-JJ)") % {"column": column})
             values[column] = None
@@ -115,8 +133,10 @@ def parse_line(row):
             values[column] = flag
         else:
             values[column] = flag
-    if len(values["postcode"]) > 5:
-        problems.append(_("postcode : 5 caractères au plus"))
+    for column, limit in too_long(values, Beneficiary, TEXT_COLUMNS):
+        problems.append(
+            _("%(column)s : %(limit)s caractères au plus") % {"column": column, "limit": limit}
+        )
     if values["email"] and "@" not in values["email"]:
         problems.append(_("email invalide"))
 
@@ -248,8 +268,9 @@ def homonym_message(number, department, department_id):
 
 def run(job_id):
     """Runs an import job (called by the Celery task). Idempotent: only a pending job is run."""
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.CHECKING, started_at=timezone.now()
+        status=ImportJob.Status.CHECKING, started_at=now, alive_at=now
     )
     if not claimed:
         return
@@ -258,7 +279,7 @@ def run(job_id):
     job.save(update_fields=["total_lines"])
 
     def progress(count):
-        ImportJob.objects.filter(pk=job_id).update(processed_lines=count)
+        ImportJob.objects.filter(pk=job_id).update(processed_lines=count, alive_at=timezone.now())
 
     try:
         files, errors, total = check(
@@ -271,9 +292,6 @@ def run(job_id):
             errors = [{"line": 0, "message": _("Le fichier ne contient aucune ligne.")}]
         finish(job_id, ImportJob.Status.REJECTED, total, errors=errors[:MAX_REPORTED_ERRORS])
         return
-    ImportJob.objects.filter(pk=job_id).update(
-        status=ImportJob.Status.WRITING, processed_lines=total, total_lines=total
-    )
     now = timezone.now()
     for _line, values in files:
         values.pop("confirm_not_duplicate", None)
@@ -288,6 +306,15 @@ def run(job_id):
     ]
     try:
         with transaction.atomic():
+            # The job's row stays locked while the files are written: the stuck-job watchdog
+            # (tasks.fail_stuck_imports) skips a locked job, so a long write is never taken for
+            # a dead worker; the job is DONE in the same transaction.
+            ImportJob.objects.select_for_update().filter(pk=job_id).update(
+                status=ImportJob.Status.WRITING,
+                processed_lines=total,
+                total_lines=total,
+                alive_at=timezone.now(),
+            )
             created = Beneficiary.objects.bulk_create(objects, batch_size=BATCH_SIZE)
             audit.record_many(
                 job.created_by,
@@ -297,6 +324,7 @@ def run(job_id):
                 detail=f"import:{job_id}",
             )
             audit.record(job.created_by, audit.Action.CREATE, "beneficiary_import", job_id)
+            finish(job_id, ImportJob.Status.DONE, total, created_count=len(created))
     except IntegrityError:
         # A file created meanwhile with the same number: nothing was written.
         finish(
@@ -314,7 +342,6 @@ def run(job_id):
             ],
         )
         return
-    finish(job_id, ImportJob.Status.DONE, total, created_count=len(created))
 
 
 def finish(job_id, status, total, *, errors=(), created_count=0):

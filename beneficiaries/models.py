@@ -487,6 +487,8 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's last sign of life; a job silent for IMPORT_STALE_SECONDS is failed (tasks.py).
+    alive_at = models.DateTimeField(null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 

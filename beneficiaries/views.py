@@ -110,9 +110,13 @@ def beneficiary_create(request):
             for name, value in form.cleaned_data.items()
             if name in form._meta.fields and name in form.cleaned_data
         }
-        beneficiary = actions.create_file(request.user, values)
-        messages.success(request, _("Dossier créé."))
-        return redirect("beneficiaries:detail", pk=beneficiary.pk)
+        try:
+            beneficiary = actions.create_file(request.user, values)
+        except actions.DuplicateFile as error:
+            form.add_error("ofii_number", error.message)
+        else:
+            messages.success(request, _("Dossier créé."))
+            return redirect("beneficiaries:detail", pk=beneficiary.pk)
     return render(
         request,
         "beneficiaries/form.html",
@@ -333,7 +337,14 @@ class ImportForm(DsfrBaseForm):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("Fichier trop volumineux (20 Mo au plus)."))
-        return upload.name, decode(upload.read())
+        text = decode(upload.read())
+        if "\x00" in text:
+            # The database stores no NUL byte: refused here, with its line.
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise forms.ValidationError(
+                _("Ligne %(line)s : caractère nul interdit. Rien n'a été importé.") % {"line": line}
+            )
+        return upload.name.replace("\x00", ""), text
 
 
 @capability_required(Cap.BENEFICIARY_EDIT)

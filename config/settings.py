@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_countries",  # French country names (beneficiaries: nationalities)
     "axes",
     "django_guid",
+    "effects",
     "partners",
     "beneficiaries",
     "referrals",
@@ -190,7 +191,36 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
     "requeue-stale-bilans": {"task": "governance.tasks.requeue_stale_bilans", "schedule": 600.0},
+    "effects-relay": {"task": "effects.tasks.relay", "schedule": 60.0},
+    "stuck-imports": {"task": "beneficiaries.tasks.fail_stuck_imports", "schedule": 120.0},
 }
+# The beat process records its own heartbeat (/health/ reports it apart from the worker's).
+CELERY_BEAT_SCHEDULER = "config.celery:HeartbeatScheduler"
+# Broker down: publishing gives up within a second (the outbox row waits for the relay) instead
+# of holding the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# --- Outbox (effects/outbox.py) ---------------------------------------------------------------
+# A failed effect (e-mail) is tried again after 1, 2, 4… times EFFECT_RETRY_SECONDS, at most
+# EFFECT_MAX_ATTEMPTS times in all; then it is listed as failed in the admin.
+EFFECT_RETRY_SECONDS = int(os.environ.get("EFFECT_RETRY_SECONDS", "60"))
+EFFECT_MAX_ATTEMPTS = int(os.environ.get("EFFECT_MAX_ATTEMPTS", "8"))
+# The relay hands over again an effect the broker refused after this grace period, and one the
+# broker took but no worker ran after EFFECT_RESEND_SECONDS (a broker restarted empty).
+EFFECT_RELAY_GRACE_SECONDS = int(os.environ.get("EFFECT_RELAY_GRACE_SECONDS", "30"))
+EFFECT_RESEND_SECONDS = int(os.environ.get("EFFECT_RESEND_SECONDS", "900"))
+EFFECT_RUNNING_SECONDS = int(os.environ.get("EFFECT_RUNNING_SECONDS", "600"))
+EFFECT_RELAY_BATCH = 500
+# An import whose worker gave no sign of life for this long is failed and its text erased.
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "300"))
+# /health/: the worker and beat heartbeats older than this count as down.
+HEALTH_HEARTBEAT_MAX_AGE = int(os.environ.get("HEALTH_HEARTBEAT_MAX_AGE", "180"))
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "partners.User"

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from core.validators import validate_date_bounds
 from core.widgets import DateInput, DateTimeInput
 from partners.models import Organisation
 
@@ -183,6 +184,7 @@ class MeetingForm(DsfrBaseForm, forms.ModelForm):
         self.fields["committee"].empty_label = None
         self.fields["invited"].queryset = _department_organisations(agreement.department)
         self.fields["date"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["date"].validators.append(validate_date_bounds)
 
 
 class AttendanceForm(DsfrBaseForm):

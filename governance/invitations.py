@@ -6,14 +6,17 @@ no personal data. Sent after the commit of the request that asked for it.
 
 import datetime as dt
 import logging
+import uuid
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+
+from effects.outbox import EffectTask, enqueue
 
 from .models import Meeting
 
@@ -88,5 +91,15 @@ def send_invitations(meeting_id, base_url=""):
     return sent
 
 
-def send_invitations_on_commit(meeting_id, base_url=""):
-    transaction.on_commit(lambda: send_invitations(meeting_id, base_url))
+@shared_task(name="governance.tasks.send_meeting_invitations", base=EffectTask)
+def send_meeting_invitations(meeting_id, base_url=""):
+    return send_invitations(meeting_id, base_url)
+
+
+def queue_invitations(meeting_id, base_url=""):
+    """Writes the sending of the invitations in the outbox (sent after commit, retried)."""
+    enqueue(
+        send_meeting_invitations,
+        [meeting_id, base_url],
+        key=f"meeting-{meeting_id}-invitations-{uuid.uuid4().hex}",
+    )

@@ -17,15 +17,15 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit
+from effects.outbox import enqueue
+
+from . import audit, tasks
 from .models import Contact, Invitation, Membership, Organisation, ServiceOffer, User
 from .roles import Cap, has_capability, is_organisation_admin
 
@@ -101,19 +101,13 @@ def invite(actor, organisation, email, *, is_admin=False, channel="web"):
             detail=f"organisation={organisation.pk} admin={int(is_admin)}",
         )
         link = settings.SITE_URL + reverse("invitation_accept", args=[token])
-        transaction.on_commit(lambda: send_invitation_email(email, link, invitation.expires_at))
+        # The link holds the token: the effect forgets its arguments once the e-mail is sent.
+        enqueue(
+            tasks.send_invitation_email,
+            [email, link, invitation.expires_at.isoformat()],
+            key=f"invitation-{invitation.pk}",
+        )
     return invitation
-
-
-def send_invitation_email(email, link, expires_at):
-    """The invitation e-mail: the link and its expiry, no personal data."""
-    context = {"link": link, "expires_at": expires_at}
-    send_mail(
-        subject=_("Invitation à rejoindre Passerelle"),
-        message=render_to_string("partners/invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[email],
-    )
 
 
 def pending_invitation(token):

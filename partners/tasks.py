@@ -1,5 +1,12 @@
+from datetime import datetime
+
 from celery import shared_task
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from effects.outbox import EffectTask
 
 from .models import ServiceHeartbeat
 
@@ -8,3 +15,15 @@ from .models import ServiceHeartbeat
 def heartbeat(name="worker"):
     """Records that a worker is alive; /health/ reports the age of the last beat."""
     ServiceHeartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
+
+
+@shared_task(base=EffectTask, forget_args=True)
+def send_invitation_email(email, link, expires_at):
+    """The invitation e-mail: the link and its expiry, no personal data."""
+    context = {"link": link, "expires_at": datetime.fromisoformat(expires_at)}
+    send_mail(
+        subject=_("Invitation à rejoindre Passerelle"),
+        message=render_to_string("partners/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[email],
+    )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import csv_reader
+from core.validators import INTEGER_MAX, date_in_range, parse_bounded_int
 
 from .choices import FrenchLevel
 from .models import Department, TrainingOffer
@@ -77,6 +78,10 @@ def _date(value):
 def _clean_line(row, departments, allowed_codes):
     """(values for TrainingOffer, or None) and the list of reasons of a line."""
     reasons = []
+    for column, value in list(row.items()):
+        if value and "\x00" in value:
+            reasons.append(_("« %(column)s » : caractère nul interdit") % {"column": column})
+            row[column] = value.replace("\x00", "")
     row = {key: (value or "").strip() for key, value in row.items() if key}
     for column in COLUMNS:
         if column in REQUIRED and not row.get(column):
@@ -116,14 +121,13 @@ def _clean_line(row, departments, allowed_codes):
             values[column] = None
             continue
         try:
-            number = int(value)
-            if number < 0:
-                raise ValueError
-            values[column] = number
+            values[column] = parse_bounded_int(value)
         except ValueError:
             reasons.append(
-                _("« %(column)s » : « %(value)s » n'est pas un nombre entier positif")
-                % {"column": column, "value": value}
+                _(
+                    "« %(column)s » : « %(value)s » n'est pas un nombre entier positif (au plus %(max)s)"
+                )
+                % {"column": column, "value": value[:20], "max": INTEGER_MAX}
             )
     if values.get("hours") == 0:
         reasons.append(_("« hours » doit être supérieur à zéro"))
@@ -133,6 +137,8 @@ def _clean_line(row, departments, allowed_codes):
             continue
         try:
             values[column] = _date(value)
+            if not date_in_range(values[column]):
+                raise ValueError(value)
         except ValueError:
             reasons.append(
                 _("« %(column)s » : « %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)")

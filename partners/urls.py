@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("health/web/", views.health_web, name="health_web"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oubli/", views.ResetView.as_view(), name="password_reset"),

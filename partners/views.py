@@ -3,9 +3,8 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import actions, trainings
+from . import health as health_checks
 from .access import capability_required
 from .filters import (
     OrganisationFilter,
@@ -39,7 +39,6 @@ from .models import (
     Membership,
     Organisation,
     Resource,
-    ServiceHeartbeat,
     ServiceOffer,
     TrainingOffer,
 )
@@ -77,12 +76,20 @@ class ResetCompleteView(auth_views.PasswordResetCompleteView):
 @login_not_required
 @never_cache
 def health(request):
-    """Liveness for load balancers and docker-compose: the database answers; worker age if known."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    beat = ServiceHeartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
-    worker_age = int((timezone.now() - beat).total_seconds()) if beat else None
-    return JsonResponse({"status": "ok", "worker_heartbeat_age_seconds": worker_age})
+    """Monitoring: every service apart, 503 when one is down (partners/health.py)."""
+    checks, ages = health_checks.report()
+    return health_checks.response(
+        checks,
+        worker_heartbeat_age_seconds=ages.get("worker"),
+        beat_heartbeat_age_seconds=ages.get("beat"),
+    )
+
+
+@login_not_required
+@never_cache
+def health_web(request):
+    """docker-compose's health check of the web container: its database answers."""
+    return health_checks.response({"database": health_checks.check_database()})
 
 
 # --- The directory: organisations, offers, resources, trainings --------------------------------

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.actions import check_orientable, touch
 from beneficiaries.models import Beneficiary
+from effects.outbox import enqueue
 from partners import audit
 from partners.roles import Cap, has_capability
 
@@ -192,7 +193,7 @@ def send(
             raise _not_allowed()
         _insert(referral)
         _log(actor, referral, "", now, comment="", channel=channel)
-        tasks.notify_new_referral.delay_on_commit(referral.pk)
+        enqueue(tasks.notify_new_referral, [referral.pk], key=f"referral-{referral.pk}-new")
     return referral
 
 
@@ -207,7 +208,11 @@ def accept(actor, referral, *, appointment_at=None, comment="", channel="web"):
         referral.appointment_at = appointment_at
         referral.save()
         _log(actor, referral, from_status, now, comment=comment, channel=channel)
-        tasks.notify_sender.delay_on_commit(referral.pk, NotificationKind.ACCEPTED.value)
+        enqueue(
+            tasks.notify_sender,
+            [referral.pk, NotificationKind.ACCEPTED.value],
+            key=f"referral-{referral.pk}-accepted",
+        )
     return referral
 
 
@@ -240,7 +245,11 @@ def refuse(actor, referral, *, reason, comment="", channel="web"):
         referral.refusal_comment = comment
         referral.save()
         _log(actor, referral, from_status, now, comment=comment, channel=channel)
-        tasks.notify_sender.delay_on_commit(referral.pk, NotificationKind.REFUSED.value)
+        enqueue(
+            tasks.notify_sender,
+            [referral.pk, NotificationKind.REFUSED.value],
+            key=f"referral-{referral.pk}-refused",
+        )
     return referral
 
 
@@ -288,8 +297,12 @@ def redirect(actor, referral, *, to_organisation, comment="", channel="web"):
         current.redirected_to = new
         current.save()
         _log(actor, current, from_status, now, comment=comment, channel=channel)
-        tasks.notify_sender.delay_on_commit(current.pk, NotificationKind.REDIRECTED.value)
-        tasks.notify_new_referral.delay_on_commit(new.pk)
+        enqueue(
+            tasks.notify_sender,
+            [current.pk, NotificationKind.REDIRECTED.value],
+            key=f"referral-{current.pk}-redirected",
+        )
+        enqueue(tasks.notify_new_referral, [new.pk], key=f"referral-{new.pk}-new")
     return new
 
 
@@ -322,7 +335,11 @@ def _start(actor, referral, held_at, now, *, comment, channel):
     referral.first_appointment_at = held_at
     referral.save()
     _log(actor, referral, from_status, now, comment=comment, channel=channel)
-    tasks.notify_sender.delay_on_commit(referral.pk, NotificationKind.STARTED.value)
+    enqueue(
+        tasks.notify_sender,
+        [referral.pk, NotificationKind.STARTED.value],
+        key=f"referral-{referral.pk}-started",
+    )
 
 
 def close(actor, referral, *, outcome, outcome_date, comment="", channel="web"):
@@ -346,7 +363,11 @@ def close(actor, referral, *, outcome, outcome_date, comment="", channel="web"):
         referral.closed_at = now
         referral.save()
         _log(actor, referral, from_status, now, comment=comment, channel=channel)
-        tasks.notify_sender.delay_on_commit(referral.pk, NotificationKind.CLOSED.value)
+        enqueue(
+            tasks.notify_sender,
+            [referral.pk, NotificationKind.CLOSED.value],
+            key=f"referral-{referral.pk}-closed",
+        )
     return referral
 
 
@@ -397,7 +418,11 @@ def assign(actor, referral_ids, counsellor, *, channel="web"):
             actor, audit.Action.UPDATE, "referral", ids, channel=channel, detail="assigned_to"
         )
         if counsellor is not None and ids and counsellor.pk != actor.pk:
-            tasks.notify_assigned.delay_on_commit(counsellor.pk, ids)
+            enqueue(
+                tasks.notify_assigned,
+                [counsellor.pk, ids],
+                key=f"assigned-{counsellor.pk}-{now.isoformat()}-{ids[0]}",
+            )
     return len(ids)
 
 

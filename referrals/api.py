@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from beneficiaries.models import Beneficiary
+from core.validators import validate_date_bounds
 from partners.access import HasCapability, audit_read, list_records
 from partners.models import Organisation
 from partners.roles import Cap, has_capability
@@ -104,7 +105,9 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class AcceptSerializer(serializers.Serializer):
-    appointment_at = serializers.DateTimeField(required=False, allow_null=True)
+    appointment_at = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[validate_date_bounds]
+    )
 
 
 class RefuseSerializer(serializers.Serializer):
@@ -122,7 +125,9 @@ class CancelSerializer(serializers.Serializer):
 
 
 class StartSerializer(serializers.Serializer):
-    first_appointment_at = serializers.DateTimeField(required=False, allow_null=True)
+    first_appointment_at = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[validate_date_bounds]
+    )
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -168,7 +173,7 @@ class DocumentPostSerializer(serializers.Serializer):
 
 class CloseSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    outcome_date = serializers.DateField()
+    outcome_date = serializers.DateField(validators=[validate_date_bounds])
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 

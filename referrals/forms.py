@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from core.publics import Public
+from core.validators import validate_date_bounds
 from core.widgets import DateInput, DateTimeInput
 
 from .inbox import OPEN
@@ -191,8 +192,18 @@ class InboxFilterForm(DsfrBaseForm):
         choices=Public.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    sent_after = forms.DateField(label=_("Envoyée depuis le"), required=False, widget=DateInput())
-    sent_before = forms.DateField(label=_("Envoyée jusqu'au"), required=False, widget=DateInput())
+    sent_after = forms.DateField(
+        label=_("Envoyée depuis le"),
+        required=False,
+        widget=DateInput(),
+        validators=[validate_date_bounds],
+    )
+    sent_before = forms.DateField(
+        label=_("Envoyée jusqu'au"),
+        required=False,
+        widget=DateInput(),
+        validators=[validate_date_bounds],
+    )
 
     def __init__(self, *args, counsellors=(), **kwargs):
         super().__init__(*args, **kwargs)

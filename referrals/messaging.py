@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.actions import touch
 from core.dates import months_before
+from effects.outbox import enqueue
 from partners import audit
 
 from . import tasks
@@ -103,7 +104,7 @@ def post_message(actor, referral, *, text="", upload=None, kind="", channel="web
             )
         touch(referral.beneficiary_id, now)
         audit.record(actor, audit.Action.CREATE, "referral_message", message.pk, channel=channel)
-        tasks.notify_new_message.delay_on_commit(message.pk)
+        enqueue(tasks.notify_new_message, [message.pk], key=f"message-{message.pk}-new")
     return message
 
 

@@ -1,4 +1,5 @@
-"""E-mails of the referrals app, sent by Celery after commit. Tasks take ids.
+"""E-mails of the referrals app, queued through the outbox (effects.outbox.enqueue) and sent by
+Celery, once each, retried with backoff while the SMTP server refuses. Tasks take ids.
 
 Every e-mail is plain text with a link and carries no personal data: no name, no file number,
 only the referral's identifier inside the link (opening it requires signing in and the scope).
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from effects.outbox import EffectTask, enqueue
 from partners.models import User
 
 from .models import NotificationKind, NotificationOptOut, Referral
@@ -44,7 +46,7 @@ def _wants(user, kind):
     return user.is_active and not NotificationOptOut.objects.filter(user=user, kind=kind).exists()
 
 
-@shared_task
+@shared_task(base=EffectTask)
 def notify_new_referral(referral_id):
     referral = Referral.objects.select_related("to_organisation").filter(pk=referral_id).first()
     if referral is None:
@@ -115,7 +117,7 @@ SENDER_MESSAGES = {
 }
 
 
-@shared_task
+@shared_task(base=EffectTask)
 def notify_sender(referral_id, kind):
     referral = Referral.objects.select_related("sender").filter(pk=referral_id).first()
     if referral is None or not _wants(referral.sender, kind):
@@ -145,11 +147,15 @@ def send_overdue_reminders():
         for pk, organisation_id in rows:
             by_organisation.setdefault(organisation_id, []).append(pk)
         for organisation_id, ids in by_organisation.items():
-            send_reminder.delay_on_commit(organisation_id, ids)
+            enqueue(
+                send_reminder,
+                [organisation_id, ids],
+                key=f"reminder-{organisation_id}-{now.isoformat()}",
+            )
     return len(rows)
 
 
-@shared_task
+@shared_task(base=EffectTask)
 def send_reminder(organisation_id, referral_ids):
     from partners.models import Organisation
 
@@ -177,7 +183,7 @@ def send_reminder(organisation_id, referral_ids):
     )
 
 
-@shared_task
+@shared_task(base=EffectTask)
 def notify_assigned(user_id, referral_ids):
     """The counsellor a referral was assigned to (unless they opted out)."""
     user = User.objects.filter(pk=user_id).first()
@@ -211,7 +217,7 @@ def _message_recipients(message):
     ]
 
 
-@shared_task
+@shared_task(base=EffectTask)
 def notify_new_message(message_id):
     from .models import Message
 
@@ -273,7 +279,11 @@ def escalate_unanswered(now=None):
         )
         Referral.objects.filter(pk__in=ids).update(escalated_at=now)
         for pk in ids:
-            notify_sender.delay_on_commit(pk, NotificationKind.ESCALATED.value)
+            enqueue(
+                notify_sender,
+                [pk, NotificationKind.ESCALATED.value],
+                key=f"referral-{pk}-escalated",
+            )
     return len(ids)
 
 
@@ -302,11 +312,11 @@ def remind_people(now=None):
         )
         Referral.objects.filter(pk__in=ids).update(person_reminder_sent_at=now)
         for pk in ids:
-            send_person_reminder.delay_on_commit(pk)
+            enqueue(send_person_reminder, [pk], key=f"referral-{pk}-person-reminder")
     return len(ids)
 
 
-@shared_task
+@shared_task(base=EffectTask)
 def send_person_reminder(referral_id):
     """Plain French, to the person: the partner, its address, the date and what to bring. No
     reason, no status, nothing about the person's situation."""

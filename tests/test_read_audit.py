@@ -78,6 +78,7 @@ ROUTES = {
     "to_reorient": read(Case("ofii", lambda r: reverse("to_reorient"), shows_name=False)),
     # --- partners --------------------------------------------------------------------------------
     "health": NoPersonalData("liveness probe"),
+    "health_web": NoPersonalData("liveness probe of the web container"),
     "login": AUTH,
     "logout": AUTH,
     "password_reset": AUTH,

@@ -6,16 +6,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def fill_search_keys(apps, schema_editor):
-    from beneficiaries.models import name_key
-
-    Beneficiary = apps.get_model("beneficiaries", "Beneficiary")
-    for row in Beneficiary.objects.only("pk", "last_name", "first_name").iterator():
-        Beneficiary.objects.filter(pk=row.pk).update(
-            search_key=name_key(row.last_name, row.first_name)
-        )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,10 +15,23 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='beneficiary',
-            name='search_key',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=310),
+        # The column only: its values and its index come in 0004, in batches and concurrently
+        # (this migration used to fill and index it in one transaction, locking the table).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name='beneficiary',
+                    name='search_key',
+                    field=models.CharField(blank=True, db_index=True, editable=False, max_length=310),
+                ),
+            ],
+            database_operations=[
+                migrations.AddField(
+                    model_name='beneficiary',
+                    name='search_key',
+                    field=models.CharField(blank=True, editable=False, max_length=310),
+                ),
+            ],
         ),
         migrations.CreateModel(
             name='Correction',
@@ -68,5 +71,4 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at'],
             },
         ),
-        migrations.RunPython(fill_search_keys, migrations.RunPython.noop),
     ]

@@ -23,6 +23,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from effects.outbox import enqueue
 from partners.audit import Action as AuditAction
 from partners.audit import record
 
@@ -96,7 +97,7 @@ def request_report(user, agreement, year):
             requested_by=user,
         )
         logger.info("bilan %s requested (agreement %s, year %s)", report.pk, agreement.pk, year)
-        generate_bilan.delay_on_commit(report.pk)
+        enqueue(generate_bilan, [report.pk], key=f"bilan-{report.pk}")
     return report
 
 

@@ -24,7 +24,7 @@ from ..forms import (
     MeetingForm,
     MinutesForm,
 )
-from ..invitations import ics, recipients, send_invitations_on_commit
+from ..invitations import ics, queue_invitations, recipients
 from ..models import FollowUpItem, Meeting
 from .agreements import _agreement, _current_agreement, _form_page
 
@@ -235,7 +235,7 @@ def meeting_invite(request, pk):
     if not recipients(meeting):
         messages.error(request, _("Aucune organisation invitée n'a d'adresse de notification."))
     else:
-        send_invitations_on_commit(meeting.pk, request.build_absolute_uri("/")[:-1])
+        queue_invitations(meeting.pk, request.build_absolute_uri("/")[:-1])
         messages.success(request, _("Les invitations sont envoyées."))
     return redirect("governance:meeting_detail", pk=meeting.pk)
 
