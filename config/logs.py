@@ -13,7 +13,8 @@ from contextvars import ContextVar
 from django.core.signals import request_started
 from django_guid import get_guid
 from pythonjsonlogger.json import JsonFormatter
-from rest_framework.authentication import TokenAuthentication
+
+from partners.api_auth import HashedTokenAuthentication
 
 _user_id = ContextVar("passerelle_user_id", default=None)
 
@@ -81,7 +82,7 @@ def clear_user_id(**kwargs):
     set_user_id(None)
 
 
-class LoggedTokenAuthentication(TokenAuthentication):
+class LoggedTokenAuthentication(HashedTokenAuthentication):
     """DRF token authentication that also names the API caller's id in the log lines."""
 
     def authenticate_credentials(self, key):

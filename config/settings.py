@@ -52,12 +52,14 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
     "django_countries",  # French country names (beneficiaries: nationalities)
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_guid",
     "effects",
     "partners",
@@ -82,9 +84,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "config.logs.UserIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partners.middleware.ActiveMembershipMiddleware",
+    "partners.sessions.SessionTimeoutMiddleware",
+    "partners.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -193,6 +198,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-bilans": {"task": "governance.tasks.requeue_stale_bilans", "schedule": 600.0},
     "effects-relay": {"task": "effects.tasks.relay", "schedule": 60.0},
     "stuck-imports": {"task": "beneficiaries.tasks.fail_stuck_imports", "schedule": 120.0},
+    "purge-audit": {"task": "partners.tasks.purge_audit", "schedule": crontab(minute=30, hour=3)},
 }
 # The beat process records its own heartbeat (/health/ reports it apart from the worker's).
 CELERY_BEAT_SCHEDULER = "config.celery:HeartbeatScheduler"
@@ -236,6 +242,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # French passwords people choose (azertyuiop12, motdepasse123…): partners/passwords.py.
+    {"NAME": "partners.passwords.FrenchCommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -250,18 +258,62 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# One counter per account however its address is written (case, spaces): partners/accounts.py.
+AXES_USERNAME_CALLABLE = "partners.accounts.axes_username"
+AXES_WHITELIST_CALLABLE = "partners.accounts.axes_not_counted"
+AXES_LOCKOUT_CALLABLE = "partners.accounts.lockout_response"  # JSON 429 for the API
 AXES_VERBOSE = False
 # axes.W006 asks for the IP address too; deliberately not: counsellors of one agency share one
 # public address, and a lock per address would let one person's typos lock out a whole office.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-SESSION_COOKIE_AGE = 60 * 60 * 10
+# Sessions end after 30 minutes without a request and 12 hours after sign-in, whatever happens
+# (partners/sessions.py); the cookie lasts no longer than the absolute limit.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
+# Password-reset requests: at most this many per address and per IP address an hour (the same
+# answer beyond, and for an unknown address).
+PASSWORD_RESET_PER_ADDRESS = 3
+PASSWORD_RESET_PER_IP = 20
+
+# API tokens (partners/tokens.py): stored hashed, shown once, valid this many days.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+
+# Second factor (django-otp, partners/second_factor.py): TOTP with recovery codes, required for
+# platform admins and coordinators, offered to everyone. No switch: required everywhere.
+OTP_TOTP_ISSUER = "Passerelle"
+
+# ProConnect (OpenID Connect, partners/proconnect.py): a login option once configured.
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+# The provider's base URL, e.g. https://auth.agentconnect.gouv.fr/api/v2 (its endpoints follow).
+PROCONNECT_BASE_URL = os.environ.get("PROCONNECT_BASE_URL", "").rstrip("/")
+PROCONNECT_ENABLED = bool(PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET and PROCONNECT_BASE_URL)
+OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = PROCONNECT_CLIENT_SECRET
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PROCONNECT_BASE_URL}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PROCONNECT_BASE_URL}/token"
+OIDC_OP_USER_ENDPOINT = f"{PROCONNECT_BASE_URL}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PROCONNECT_BASE_URL}/jwks"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name uid"
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # accounts are linked by an admin's invitation, never created here
+OIDC_AUTHENTICATION_CALLBACK_URL = "proconnect_callback"
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/connexion/"
+if PROCONNECT_ENABLED:
+    AUTHENTICATION_BACKENDS.append("partners.proconnect.ProConnectBackend")
+
+# The audit log: rows older than this are purged every night (partners.tasks.purge_audit).
+AUDIT_RETENTION_MONTHS = int(os.environ.get("AUDIT_RETENTION_MONTHS", "12"))
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.logs.LoggedTokenAuthentication",
+        "config.logs.LoggedTokenAuthentication",  # hashed, expiring tokens (partners/tokens.py)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -21,6 +21,12 @@ from . import audit
 from .roles import has_capability
 
 
+def _route_name(request):
+    """The route's name (``referrals:inbox``), never its path: paths may hold record ids."""
+    match = getattr(request, "resolver_match", None)
+    return (match.view_name if match else "") or "?"
+
+
 def capability_required(capability):
     """View decorator: what a role may not do answers 404, so that nothing leaks."""
 
@@ -28,6 +34,7 @@ def capability_required(capability):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not has_capability(request.user, capability):
+                audit.refused(request.user, _route_name(request))
                 raise Http404
             return view(request, *args, **kwargs)
 
@@ -50,6 +57,7 @@ class HasCapability(BasePermission):
             return False  # DRF answers 401
         # Like the pages: what a role may not reach answers 404, not 403.
         if not has_capability(request.user, self.capability):
+            audit.refused(request.user, _route_name(request), channel="api")
             raise NotFound
         return True
 
@@ -91,12 +99,13 @@ def audit_read(user, record, *, object_type=None, channel="web", detail=""):
 
 
 def list_records(user, records, *, object_type, channel="web", action=audit.Action.LIST, detail=""):
-    """Audits the records a list, a panel or an export shows; returns them unchanged.
+    """Audits the records a list, a panel or an export shows (one row holding the ids shown);
+    returns them unchanged.
 
     ``records``: model instances or primary keys, already scoped by ``visible_to``.
     """
     records = list(records)
     ids = [getattr(record, "pk", record) for record in records]
     if ids:
-        audit.record_many(user, action, object_type, ids, channel=channel, detail=detail)
+        audit.record_list(user, action, object_type, ids, channel=channel, detail=detail)
     return records

@@ -13,7 +13,6 @@ import datetime
 import hashlib
 import secrets
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -25,8 +24,16 @@ from django.utils.translation import gettext_lazy
 
 from effects.outbox import enqueue
 
-from . import audit, tasks
-from .models import Contact, Invitation, Membership, Organisation, ServiceOffer, User
+from . import audit, tasks, tokens
+from .models import (
+    Contact,
+    Invitation,
+    Membership,
+    Organisation,
+    ProConnectIdentity,
+    ServiceOffer,
+    User,
+)
 from .roles import Cap, has_capability, is_organisation_admin
 
 # How long an invitation link may be used.
@@ -122,12 +129,13 @@ def pending_invitation(token):
     return invitation
 
 
-def accept_invitation(token, *, password, first_name="", last_name=""):
+def accept_invitation(token, *, password=None, first_name="", last_name="", proconnect_sub=None):
     """Creates (or reactivates) the invited person's account and their membership.
 
     Refuses an unknown, used or expired link, a password the validators refuse, and a person
     who is still an active member of another organisation (one active membership at a time).
-    Returns the user.
+    With ``proconnect_sub`` (accepted through ProConnect), the ProConnect subject is linked to
+    the account instead of a password being set. Returns the user.
     """
     with transaction.atomic():
         invitation = (
@@ -149,13 +157,21 @@ def accept_invitation(token, *, password, first_name="", last_name=""):
         candidate = user or User(email=invitation.email)
         candidate.first_name = first_name or candidate.first_name
         candidate.last_name = last_name or candidate.last_name
-        try:
-            password_validation.validate_password(password, candidate)
-        except ValidationError as error:
-            raise MembershipError(" ".join(error.messages))
-        candidate.set_password(password)
+        if proconnect_sub is not None:
+            if ProConnectIdentity.objects.filter(sub=proconnect_sub).exists():
+                raise MembershipError(_("Cette identité ProConnect est déjà reliée à un compte."))
+            if candidate.pk is None:
+                candidate.set_unusable_password()
+        else:
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as error:
+                raise MembershipError(" ".join(error.messages))
+            candidate.set_password(password)
         candidate.is_active = True
         candidate.save()
+        if proconnect_sub is not None:
+            ProConnectIdentity.objects.create(user=candidate, sub=proconnect_sub)
         now = timezone.now()
         membership = Membership.objects.create(
             user=candidate,
@@ -171,7 +187,8 @@ def accept_invitation(token, *, password, first_name="", last_name=""):
             audit.Action.CREATE,
             "membership",
             membership.pk,
-            detail=f"invitation={invitation.pk}",
+            detail=f"invitation={invitation.pk}"
+            + (" proconnect" if proconnect_sub is not None else ""),
         )
     return candidate
 
@@ -212,7 +229,7 @@ def deactivate(actor, membership, *, channel="web"):
     """Deactivates a membership (never deleted: the person's history keeps its author).
 
     The person's sessions end at their next request (``ActiveMembershipMiddleware``); with no
-    other active membership their account is made inactive and their API token deleted, so that
+    other active membership their account is made inactive and their API tokens revoked, so that
     token authentication refuses them too. The last admin cannot be deactivated.
     """
     with transaction.atomic():
@@ -229,8 +246,7 @@ def deactivate(actor, membership, *, channel="web"):
         if not user.memberships.filter(is_active=True).exists() and not user.is_superuser:
             user.is_active = False
             user.save(update_fields=["is_active"])
-            # The API token model, through the registry: actions import no DRF module.
-            apps.get_model("authtoken", "Token").objects.filter(user=user).delete()
+            tokens.revoke_all(user, reason="deactivated")
         audit.record(
             actor,
             audit.Action.UPDATE,

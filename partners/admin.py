@@ -1,18 +1,24 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.admin import OTPAdminSite
 
 from .models import (
+    ApiToken,
     AuditEntry,
     Contact,
     Department,
     Invitation,
     Membership,
     Organisation,
+    ProConnectIdentity,
     Resource,
     ServiceOffer,
     TrainingOffer,
     User,
 )
+
+# The admin asks for a verified second factor (django-otp): unreachable without one.
+admin.site.__class__ = OTPAdminSite
 
 
 class MembershipInline(admin.TabularInline):
@@ -52,9 +58,12 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: no page, admin or API edits or deletes a row (only the retention purge)."""
+
     list_display = ["at", "actor", "organisation", "action", "object_type", "object_id", "channel"]
     list_filter = ["action", "object_type", "channel"]
     list_select_related = ["actor", "organisation"]
+    actions = None
 
     def has_add_permission(self, request):
         return False
@@ -104,6 +113,35 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["organisation", "created_at", "expires_at", "accepted_at"]
     list_select_related = ["organisation"]
     exclude = ["token_digest"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only, and never the key (only its digest is stored; the digest is not shown)."""
+
+    list_display = ["prefix", "name", "kind", "user", "organisation", "expires_at", "revoked_at"]
+    list_filter = ["kind"]
+    list_select_related = ["user", "organisation"]
+    exclude = ["digest"]
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProConnectIdentity)
+class ProConnectIdentityAdmin(admin.ModelAdmin):
+    list_display = ["user", "linked_at"]
+    list_select_related = ["user"]
 
     def has_add_permission(self, request):
         return False

@@ -98,7 +98,10 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # The same normalisation as the lockout's (partners.accounts): one account, one counter.
+        from .accounts import normalise_login
+
+        return self.get(email__iexact=normalise_login(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -107,6 +110,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("nom"), max_length=150, blank=True)
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
+    # The account of an organisation's information system: acts through service API tokens only.
+    is_service = models.BooleanField(_("compte de service"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
 
     objects = UserManager()
@@ -205,6 +210,15 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation}"
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def about(self, object_type, object_id):
+        """Rows about one record: opened alone, or shown in a list, a panel or an export."""
+        object_id = str(object_id)
+        return self.filter(object_type=object_type).filter(
+            Q(object_id=object_id) | Q(object_ids__contains=f",{object_id},")
+        )
+
+
 class AuditEntry(models.Model):
     """Who read or changed which personal record, when, and for which organisation.
 
@@ -220,6 +234,16 @@ class AuditEntry(models.Model):
         DOWNLOAD = "download", _("téléchargement")
         ANONYMISE = "anonymise", _("anonymisation")
         TRANSITION = "transition", _("changement d'état")
+        # Authentication and refusals (issue 11): no personal data, the account's id at most.
+        LOGIN = "login", _("connexion")
+        LOGIN_FAILED = "login_failed", _("échec de connexion")
+        LOCKOUT = "lockout", _("blocage du compte")
+        LOGOUT = "logout", _("déconnexion")
+        SECOND_FACTOR = "second_factor", _("second facteur")
+        PASSWORD_RESET = "password_reset", _("réinitialisation du mot de passe")
+        TOKEN_CREATE = "token_create", _("création de jeton d'API")
+        TOKEN_REVOKE = "token_revoke", _("révocation de jeton d'API")
+        REFUSED = "refused", _("accès refusé")
 
     at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -231,8 +255,12 @@ class AuditEntry(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("type d'objet"), max_length=50)
     object_id = models.CharField(_("identifiant"), max_length=50, blank=True)
+    # A list, a panel or an export: the ids shown, in one row (",12,15,40,"), see ``about``.
+    object_ids = models.TextField(_("identifiants affichés"), blank=True)
     channel = models.CharField(_("canal"), max_length=10, default="web")
     detail = models.CharField(_("détail"), max_length=255, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
@@ -242,6 +270,16 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        # Written once, never edited: the journal is evidence (only the retention purge deletes).
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("An audit entry cannot be changed.")
+        super().save(*args, **kwargs)
+
+    @property
+    def shown_ids(self):
+        return [value for value in self.object_ids.split(",") if value]
 
 
 class ServiceHeartbeat(models.Model):
@@ -544,3 +582,7 @@ class Invitation(models.Model):
     @property
     def is_pending(self):
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+# Signing in: API tokens and ProConnect identities (a module of their own, registered here).
+from .auth_models import ApiToken, ProConnectIdentity  # noqa: E402, F401

@@ -27,3 +27,11 @@ def send_invitation_email(email, link, expires_at):
         from_email=None,
         recipient_list=[email],
     )
+
+
+@shared_task
+def purge_audit():
+    """Nightly (beat): deletes audit rows older than ``AUDIT_RETENTION_MONTHS``."""
+    from . import audit
+
+    return audit.purge(apply=True)

@@ -1,13 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import account_views, proconnect, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("health/web/", views.health_web, name="health_web"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("proconnect/connexion/", proconnect.LoginView.as_view(), name="proconnect_login"),
+    path("proconnect/retour/", proconnect.CallbackView.as_view(), name="proconnect_callback"),
     path("mot-de-passe/oubli/", views.ResetView.as_view(), name="password_reset"),
     path("mot-de-passe/oubli/envoye/", views.ResetDoneView.as_view(), name="password_reset_done"),
     path(
@@ -20,6 +22,29 @@ urlpatterns = [
         views.ResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+]
+
+# « Mon compte »: second factor and API tokens.
+urlpatterns += [
+    path("compte/", account_views.account, name="account"),
+    path(
+        "compte/double-authentification/",
+        account_views.second_factor_setup,
+        name="second_factor_setup",
+    ),
+    path(
+        "compte/double-authentification/code/",
+        account_views.second_factor_verify,
+        name="second_factor_verify",
+    ),
+    path(
+        "compte/double-authentification/codes-de-secours/",
+        account_views.recovery_codes,
+        name="second_factor_recovery",
+    ),
+    path("compte/jetons/", account_views.token_list, name="token_list"),
+    path("compte/jetons/<int:token_pk>/revoquer/", account_views.token_revoke, name="token_revoke"),
+    path("organisations/<int:pk>/jetons/", account_views.service_tokens, name="service_tokens"),
 ]
 
 urlpatterns += [
@@ -66,4 +91,9 @@ urlpatterns += [
     path("formations/", views.training_list, name="training_list"),
     path("formations/import/", views.training_import, name="training_import"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path(
+        "invitation/<str:token>/proconnect/",
+        views.invitation_accept_proconnect,
+        name="invitation_accept_proconnect",
+    ),
 ]

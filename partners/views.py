@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import actions, trainings
+from . import actions, audit, proconnect, reset_throttle, trainings
 from . import health as health_checks
 from .access import capability_required
 from .filters import (
@@ -47,15 +47,33 @@ from .roles import Cap, has_capability, is_organisation_admin
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
+    """Django's login: a new session id at sign-in (``login`` cycles the key); the second factor
+    follows (``SecondFactorMiddleware``)."""
+
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proconnect_enabled=proconnect.is_enabled(), **kwargs)
 
 
 @method_decorator(login_not_required, name="dispatch")
 class ResetView(auth_views.PasswordResetView):
+    """The same answer whatever the address (known, unknown, or asked for too often): a
+    request beyond ``PASSWORD_RESET_PER_ADDRESS`` an hour for one address, or
+    ``PASSWORD_RESET_PER_IP`` for one IP address, sends nothing."""
+
     form_class = ResetRequestForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if reset_throttle.allow(email, self.request.META.get("REMOTE_ADDR", "")):
+            audit.event(audit.Action.PASSWORD_RESET, detail="requested")
+            return super().form_valid(form)
+        audit.event(audit.Action.PASSWORD_RESET, detail="throttled")
+        return redirect(self.get_success_url())
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -66,6 +84,11 @@ class ResetDoneView(auth_views.PasswordResetDoneView):
 @method_decorator(login_not_required, name="dispatch")
 class ResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = NewPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # the new password revokes the API tokens
+        audit.event(audit.Action.PASSWORD_RESET, account_id=form.user.pk, detail="done")
+        return response
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -323,8 +346,25 @@ def invitation_accept(request, token):
     return render(
         request,
         "partners/invitation_accept.html",
-        {"form": form, "invitation": invitation},
+        {
+            "form": form,
+            "invitation": invitation,
+            "token": token,
+            "proconnect_enabled": proconnect.is_enabled(),
+        },
     )
+
+
+@login_not_required
+@never_cache
+@require_POST
+def invitation_accept_proconnect(request, token):
+    """Accept an invitation by linking one's ProConnect identity (no password on Passerelle)."""
+    if not proconnect.is_enabled() or actions.pending_invitation(token) is None:
+        raise Http404
+    if request.user.is_authenticated:
+        logout(request)
+    return proconnect.start_with_invitation(request, token)
 
 
 # --- Contacts and offers of an organisation (its admins) ----------------------------------------

@@ -33,6 +33,24 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a complete sign-in: password and, for the people
+    who need one, a verified second factor (a TOTP device is made for them). The second factor
+    itself is tested through the real pages (tests/security/test_second_factor.py);
+    ``verified=False`` leaves the session at the password step."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, verified=True):
+        original(self, user, backend)
+        if verified:
+            verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def paris(db):
     return DepartmentFactory(code="75")
@@ -113,15 +131,46 @@ def api_client():
 
 @pytest.fixture
 def api_as(api_client):
-    """``api_as(user)``: an API client authenticated with the person's token."""
-    from rest_framework.authtoken.models import Token
+    """``api_as(user)``: an API client authenticated with a new token of the person's."""
+    from partners import tokens
 
     def login(user):
-        token, _ = Token.objects.get_or_create(user=user)
-        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        token, key = tokens.create_personal(user)
+        # As a token in steady use: its "last used" date is written at most every few minutes,
+        # not in the query counts of the requests under test.
+        type(token).objects.filter(pk=token.pk).update(last_used_at=token.created_at)
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return api_client
 
     return login
+
+
+def totp_device(user):
+    """The person's confirmed TOTP device (made if missing)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+
+
+def totp_code(device):
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def verify_session(client, user):
+    """Marks a test client's session as having passed the second factor, when ``user`` has or
+    needs one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from partners import second_factor
+
+    if not (second_factor.is_required(user) or second_factor.has_device(user)):
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
 
 
 # --- Real services --------------------------------------------------------------------------

@@ -292,3 +292,18 @@ def test_the_agreements_follow_today(demo):
     assert FollowUpItem.objects.filter(status="done").exists()
     assert FollowUpItem.objects.filter(status="open").exists()
     assert Agreement.objects.filter(department__code="93").exists()
+
+
+def test_the_demo_coordinator_signs_in_with_the_demo_second_factor(demo, client):
+    """The second factor is required in the demo too; its fictional secret gives the code."""
+    assert partners_demo.DEMO_TOTP_SECRET in demo
+    client.post(
+        "/connexion/",
+        {"username": "prefecture@demo.passerelle.test", "password": "passerelle-demo"},
+    )
+    assert client.get("/")["Location"].startswith("/compte/double-authentification/code/")
+    out = io.StringIO()
+    call_command("demo_code", stdout=out)
+    code = out.getvalue().split()[0]
+    response = client.post("/compte/double-authentification/code/", {"code": code}, follow=True)
+    assert "Pilotage de l" in response.content.decode()

@@ -86,6 +86,18 @@ ROUTES = {
     "password_reset_confirm": AUTH,
     "password_reset_complete": AUTH,
     "invitation_accept": AUTH,
+    "invitation_accept_proconnect": AUTH,
+    "proconnect_login": AUTH,
+    "proconnect_callback": AUTH,
+    # « Mon compte »: the person's own second factor and API tokens; an organisation's service
+    # tokens for its admins.
+    "account": AUTH,
+    "second_factor_setup": AUTH,
+    "second_factor_verify": AUTH,
+    "second_factor_recovery": AUTH,
+    "token_list": AUTH,
+    "token_revoke": AUTH,
+    "service_tokens": MEMBERS,
     "organisation_list": DIRECTORY,
     "organisation_create": DIRECTORY,
     "organisation_detail": DIRECTORY,
@@ -234,6 +246,8 @@ ROUTES = {
     },
     # --- API (/api/v1/; the ``.json`` suffix variants share their route's name) ----------------
     "api-token": AUTH,
+    "apitoken-list": AUTH,
+    "apitoken-detail": AUTH,
     "api-root": STATIC,
     "api-schema": STATIC,
     "api-docs": STATIC,

@@ -144,6 +144,29 @@ ACCOUNTS = [
 ]
 ADMIN_ACCOUNT = ("admin@demo.passerelle.test", "Alex", "Martin")
 
+# The second factor is required for coordinators and platform admins, in the demo too: their demo
+# accounts share this fictional TOTP secret (README, "Demo accounts"). Add it to an
+# authenticator app, or print the current code with ``manage.py demo_code``.
+DEMO_TOTP_SECRET = "PASSERELLEDEMO2FAFICTIVEDEMOAAAA"
+DEMO_TOTP_ACCOUNTS = ["prefecture@demo.passerelle.test", ADMIN_ACCOUNT[0]]
+
+
+def seed_demo_totp(stdout):
+    """A confirmed TOTP device with the demo secret for each account that needs one."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    for user in User.objects.filter(email__in=DEMO_TOTP_ACCOUNTS):
+        TOTPDevice.objects.get_or_create(
+            user=user, name="Démo", defaults={"key": key, "confirmed": True}
+        )
+    stdout.write(
+        f"partners: second factor of {', '.join(DEMO_TOTP_ACCOUNTS)}: TOTP secret "
+        f"{DEMO_TOTP_SECRET} (current code: manage.py demo_code)"
+    )
+
 
 def organisation(department_code, kind):
     """The demo organisation of a kind in a department (one of each)."""
@@ -190,6 +213,7 @@ def load(password, stdout):
         User.objects.create_superuser(email, password, first_name=first, last_name=last)
         created += 1
     stdout.write(f"partners: {created} demo accounts created")
+    seed_demo_totp(stdout)
     load_directory(departments, stdout)
 
 

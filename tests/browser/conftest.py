@@ -40,11 +40,26 @@ def browser_page(live_server, tmp_path):
 
 
 def login(page, email, password):
+    """Signs in with the password, then, for people who need one, the second factor (a TOTP
+    device is made for them: enrolment itself is tested in tests/security)."""
+    from partners import second_factor
+    from partners.models import User
+
+    from ..conftest import totp_code, totp_device
+
+    user = User.objects.filter(email=email).first()
+    device = None
+    if user is not None and (second_factor.is_required(user) or second_factor.has_device(user)):
+        device = totp_device(user)
     page.goto(page.base_url + "/connexion/")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+    if device is not None and "/compte/double-authentification/code/" in page.url:
+        page.get_by_label("Code à usage unique").fill(totp_code(device))
+        page.get_by_role("button", name="Vérifier").click()
+        page.wait_for_load_state()
 
 
 def logout(page):

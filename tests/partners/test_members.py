@@ -6,10 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from partners import actions
-from partners.models import AuditEntry, Invitation, Membership, User
+from partners.models import ApiToken, AuditEntry, Invitation, Membership, User
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, member_of
 
@@ -205,7 +204,7 @@ def test_deactivation_ends_sessions_and_tokens_at_the_next_request(client, api_a
     assert membership.deactivated_at is not None
     colleague.refresh_from_db()
     assert not colleague.is_active
-    assert not Token.objects.filter(user=colleague).exists()
+    assert not ApiToken.objects.usable().filter(user=colleague).exists()
     # Page: signed out and sent to the login page.
     response = client.get(reverse("offer_list"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
