@@ -176,7 +176,7 @@ def test_the_header_user_line_is_short(client, orgs):
     user.save()
     client.force_login(user)
     page = client.get(reverse("home")).content.decode()
-    who = page.split('data-testid="who"')[1].split(">", 1)[1].split("</span>")[0].strip()
+    who = page.split('data-testid="who"')[1].split(">", 1)[1].split("</a>")[0].strip()
     assert len(who) <= 70
     assert "de La Tour d&#x27;Auvergne" not in who
 
