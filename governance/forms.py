@@ -22,6 +22,7 @@ from .models import (
     Signatory,
 )
 from .statistics.figures import INDICATOR_STATISTICS
+from .statistics.periods import period_errors, period_of
 from .statistics.presentation import FIGURE_LABELS
 
 
@@ -242,7 +243,9 @@ class FollowUpStatusForm(DsfrBaseForm):
 
 
 class StatisticsFilterForm(DsfrBaseForm):
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    """A year (the default), or a period ``?from=&to=`` (a quarter, since a meeting...)."""
+
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100, required=False)
     organisation = forms.ModelChoiceField(
         label=_("Partenaire"), queryset=None, required=False, empty_label=_("Tous")
     )
@@ -250,6 +253,22 @@ class StatisticsFilterForm(DsfrBaseForm):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = partners
+        # "from" is a Python keyword: the two ends of the period are declared here.
+        self.fields["from"] = forms.DateField(label=_("Du"), required=False, widget=DateInput)
+        self.fields["to"] = forms.DateField(label=_("Au"), required=False, widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        errors = period_errors(cleaned.get("year"), cleaned.get("from"), cleaned.get("to"))
+        for field, message in errors.items():
+            self.add_error(field, message)
+        if not errors:
+            cleaned["period"] = period_of(
+                cleaned.get("year"), cleaned.get("from"), cleaned.get("to")
+            )
+        return cleaned
 
 
 def default_year():

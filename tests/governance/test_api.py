@@ -6,6 +6,22 @@ from .conftest import YEAR
 from .factories import AgreementFactory, MeetingFactory
 
 M = "< 5"
+NO_REASON = dict.fromkeys(
+    ["not_eligible", "already_followed", "unreachable", "declined", "duplicate", "other"], 0
+)
+NO_OUTCOME = dict.fromkeys(
+    [
+        "job_durable",
+        "job_temporary",
+        "training_language",
+        "training_vocational",
+        "business_creation",
+        "left_territory",
+        "lost_contact",
+        "other",
+    ],
+    0,
+)
 ZERO_SLICE = dict.fromkeys(
     [
         "cir_signatories",
@@ -91,6 +107,9 @@ def test_every_figure_as_the_prefecture_sees_it(known_dataset, prefecture, api_a
             "referrals_refused": M,
             "overdue": M,
             "acceptance_rate": None,
+            "median_days_to_answer": None,  # 4 answers: too few for a median
+            "refusal_reasons": {**NO_REASON, "not_eligible": M},
+            "outcomes": {**NO_OUTCOME, "job_durable": M},
         },
         {
             "organisation": orgs["mission_locale"].pk,
@@ -101,6 +120,9 @@ def test_every_figure_as_the_prefecture_sees_it(known_dataset, prefecture, api_a
             "referrals_refused": 0,
             "overdue": 0,
             "acceptance_rate": None,
+            "median_days_to_answer": None,
+            "refusal_reasons": NO_REASON,
+            "outcomes": NO_OUTCOME,
         },
     ]
     assert figures["by_public"] == {
@@ -120,7 +142,11 @@ def test_every_figure_as_the_prefecture_sees_it(known_dataset, prefecture, api_a
         "aps": ZERO_SLICE,
         "other": ZERO_SLICE,
     }
-    months = {m["month"]: {k: v for k, v in m.items() if k != "month"} for m in figures["by_month"]}
+    assert {m["year"] for m in figures["by_month"]} == {YEAR}
+    months = {
+        m["month"]: {k: v for k, v in m.items() if k not in ("month", "year")}
+        for m in figures["by_month"]
+    }
     assert list(months) == list(range(1, 13))
     assert months[1] == _slice(M, M, 0, 0, 0, 0, 0)  # complement of September
     assert months[3] == _slice(6, 6, 6, 0, 6, M, M)
