@@ -8,14 +8,16 @@ Every state change of an ``AnnualReport`` goes through one function of this modu
     advance               — running: progress and step; extends the worker's claim
     complete              — running → ready, with the file, its SHA-256 and the frozen figures
     fail                  — pending/running → failed, with a readable French reason
-    validate_report       — ready → validated, by a held COPIL meeting of the same agreement
+    validate_report       — ready → validated, by a held COPIL meeting of the same agreement,
+                            on or after the generation and after the end of the year covered
 
 A validated report never changes again (here, in ``AnnualReport.save``/``delete``, and in the
 admin). Generating again makes a new version.
 """
 
+import hashlib
 import logging
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +29,7 @@ from partners.audit import Action as AuditAction
 from partners.audit import record
 
 from ..models import Agreement, AnnualReport, Committee, Meeting
+from . import background
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ def request_report(user, agreement, year):
             requested_by=user,
         )
         logger.info("bilan %s requested (agreement %s, year %s)", report.pk, agreement.pk, year)
-        generate_bilan.delay_on_commit(report.pk)
+        background.queue_after_commit(generate_bilan, report.pk)
     return report
 
 
@@ -191,7 +194,7 @@ def fail(report_id, reason):
 
 
 def copil_meetings(agreement):
-    """The COPIL meetings held that may validate a bilan of ``agreement``."""
+    """The COPIL meetings held of ``agreement``."""
     return Meeting.objects.filter(
         committee__agreement=agreement,
         committee__kind=Committee.Kind.COPIL,
@@ -199,22 +202,78 @@ def copil_meetings(agreement):
     ).order_by("-date")
 
 
+def earliest_validation_day(report):
+    """A COPIL validates a bilan on or after the day it was generated, and after the end of the
+    year it covers."""
+    generated_on = timezone.localdate(report.generated_at) if report.generated_at else None
+    after_year = date(report.year + 1, 1, 1)
+    return max(generated_on, after_year) if generated_on else after_year
+
+
+def eligible_meetings(report):
+    """The COPIL meetings that may validate ``report`` (``validate_report``'s rules)."""
+    earliest = timezone.make_aware(datetime.combine(earliest_validation_day(report), time()))
+    return copil_meetings(report.agreement_id).filter(date__gte=earliest)
+
+
+def refusal(report, meeting):
+    """Why ``meeting`` may not validate ``report`` (a French sentence), or None."""
+    if not copil_meetings(report.agreement_id).filter(pk=meeting.pk).exists():
+        return _("La validation doit être faite par une réunion tenue du COPIL de cet accord.")
+    held_on = timezone.localdate(meeting.date)
+    if held_on.year <= report.year:
+        return _(
+            "Le bilan %(year)s ne peut être validé que par un COPIL tenu après la fin de "
+            "l'année %(year)s ; la réunion choisie s'est tenue le %(held)s."
+        ) % {"year": report.year, "held": held_on.strftime("%d/%m/%Y")}
+    generated_on = timezone.localdate(report.generated_at)
+    if held_on < generated_on:
+        return _(
+            "La réunion du COPIL du %(held)s s'est tenue avant la génération de cette version "
+            "(%(generated)s) : elle ne peut pas l'avoir validée."
+        ) % {"held": held_on.strftime("%d/%m/%Y"), "generated": generated_on.strftime("%d/%m/%Y")}
+    return None
+
+
 def validate_report(user, report_id, meeting):
-    """Marks a ready report as validated by a COPIL meeting: it can never change again."""
+    """Marks a ready report as validated by a COPIL meeting of the same agreement, held on or
+    after its generation and after the end of the year covered: the validated PDF (with the
+    meeting's date and who validated it) replaces the draft, and the bilan never changes again."""
+    from . import render
+
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        report = (
+            AnnualReport.objects.select_for_update()
+            .select_related("agreement__department")
+            .get(pk=report_id)
+        )
         if report.status == Status.VALIDATED:
             raise ReportError(_("Ce bilan est déjà validé par le COPIL."))
         if report.status != Status.READY:
             raise ReportError(_("Seul un bilan prêt peut être validé."))
-        if not copil_meetings(report.agreement_id).filter(pk=meeting.pk).exists():
+        if validated_version(report.agreement_id, report.year) is not None:
             raise ReportError(
-                _("La validation doit être faite par une réunion tenue du COPIL de cet accord.")
+                _("Une autre version du bilan %(year)s est déjà validée.") % {"year": report.year}
             )
+        refused = refusal(report, meeting)
+        if refused:
+            raise ReportError(refused)
+        now = timezone.now()
+        snapshot = dict(report.snapshot or {})
+        snapshot["validation"] = {
+            "meeting_date": timezone.localdate(meeting.date).isoformat(),
+            "meeting_place": meeting.place,
+            "validated_by": user.get_full_name() or user.email,
+            "validated_on": timezone.localdate(now).isoformat(),
+        }
+        pdf = render.render_pdf(render.render_html(snapshot))
+        report.pdf.name = render.store(report, pdf, validated=True)
+        report.sha256 = hashlib.sha256(pdf).hexdigest()
+        report.snapshot = snapshot
         report.status = Status.VALIDATED
         report.validated_by_meeting = meeting
         report.validated_by = user
-        report.validated_at = timezone.now()
+        report.validated_at = now
         report.save()
         record(
             user,
@@ -223,6 +282,7 @@ def validate_report(user, report_id, meeting):
             report.pk,
             detail=f"validated meeting={meeting.pk}",
         )
+    logger.info("bilan %s validated by meeting %s", report.pk, meeting.pk)
     return report
 
 

@@ -39,14 +39,34 @@ class RequestForm(DsfrBaseForm):
 
 
 class ValidateForm(DsfrBaseForm):
+    """The COPIL meeting that validated the bilan: only those that may (``actions``'s rules) are
+    offered. ``confirm`` is set by the confirmation page."""
+
     meeting = forms.ModelChoiceField(
         label=_("Réunion du COPIL qui a validé le bilan"),
         queryset=None,
         empty_label=_("Choisir une réunion tenue"),
+        error_messages={
+            "invalid_choice": _("Choisissez une réunion tenue du COPIL de cet accord.")
+        },
     )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = actions.copil_meetings(
-            report.agreement_id
-        ).select_related("committee")
+        self.report = report
+        field = self.fields["meeting"]
+        # Any held COPIL of the agreement is understood (so that a refusal says why), only the
+        # meetings that may validate are offered.
+        field.queryset = actions.copil_meetings(report.agreement_id).select_related("committee")
+        self.eligible = list(actions.eligible_meetings(report).select_related("committee"))
+        field.choices = [("", field.empty_label)] + [(m.pk, str(m)) for m in self.eligible]
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting = cleaned.get("meeting")
+        if meeting is not None:
+            refused = actions.refusal(self.report, meeting)
+            if refused:
+                self.add_error("meeting", refused)
+        return cleaned

@@ -83,8 +83,11 @@ def report_detail(request, pk):
         .select_related("validated_by_meeting__committee")
     )
     form = None
-    if report.status == AnnualReport.Status.READY and has_capability(
-        request.user, Cap.REPORT_VALIDATE
+    validated = actions.validated_version(report.agreement_id, report.year)
+    if (
+        report.status == AnnualReport.Status.READY
+        and validated is None
+        and has_capability(request.user, Cap.REPORT_VALIDATE)
     ):
         form = ValidateForm(report=report)
     in_flight = report.status in actions.IN_FLIGHT
@@ -97,6 +100,7 @@ def report_detail(request, pk):
             "form": form,
             "in_flight": in_flight,
             "refresh_seconds": REFRESH_SECONDS,
+            "earliest_validation": actions.earliest_validation_day(report),
         },
     )
 
@@ -121,6 +125,13 @@ def report_status(request, pk):
 def report_validate(request, pk):
     report = _report(request, pk)
     form = ValidateForm(request.POST, report=report)
+    if form.is_valid() and not form.cleaned_data["confirm"]:
+        # First step: say what the validation makes public, and ask for confirmation.
+        return render(
+            request,
+            "governance/bilan/confirm_validation.html",
+            {"report": report, "meeting": form.cleaned_data["meeting"], "form": form},
+        )
     if form.is_valid():
         try:
             actions.validate_report(request.user, report.pk, form.cleaned_data["meeting"])
@@ -133,7 +144,13 @@ def report_validate(request, pk):
     return render(
         request,
         "governance/bilan/detail.html",
-        {"report": report, "versions": versions, "form": form, "in_flight": False},
+        {
+            "report": report,
+            "versions": versions,
+            "form": form,
+            "in_flight": False,
+            "earliest_validation": actions.earliest_validation_day(report),
+        },
         status=400,
     )
 
