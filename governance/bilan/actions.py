@@ -106,7 +106,7 @@ def request_report(user, agreement, year):
 # --- The worker's side ---------------------------------------------------------------------
 
 
-def claim(report_id):
+def claim(report_id, model=AnnualReport):
     """Takes the report for this worker; False if someone else holds it or it is done.
 
     One UPDATE: a pending report, or a running one whose worker stopped renewing its claim (it
@@ -114,7 +114,7 @@ def claim(report_id):
     """
     now = timezone.now()
     taken = (
-        AnnualReport.objects.filter(pk=report_id)
+        model.objects.filter(pk=report_id)
         .filter(Q(status=Status.PENDING) | Q(status=Status.RUNNING, claimed_until__lt=now))
         .update(
             status=Status.RUNNING,
@@ -132,37 +132,40 @@ def claim(report_id):
     return bool(taken)
 
 
-def claim_expires_in(report_id):
+def claim_expires_in(report_id, model=AnnualReport):
     """Seconds until the current claim on a running report expires (None if not running)."""
-    report = AnnualReport.objects.filter(pk=report_id, status=Status.RUNNING).first()
+    report = model.objects.filter(pk=report_id, status=Status.RUNNING).first()
     if report is None or report.claimed_until is None:
         return None
     return max(0.0, (report.claimed_until - timezone.now()).total_seconds())
 
 
-def advance(report_id, progress, step):
+def advance(report_id, progress, step, model=AnnualReport):
     """Records the step in progress and renews the claim (the worker is alive)."""
-    AnnualReport.objects.filter(pk=report_id, status=Status.RUNNING).update(
+    model.objects.filter(pk=report_id, status=Status.RUNNING).update(
         progress=progress,
         step=step,
         claimed_until=timezone.now() + timedelta(seconds=claim_seconds()),
     )
 
 
-def release(report_id, step):
+def release(report_id, step, model=AnnualReport):
     """Running → pending after a transient error: the retry of the task claims it again."""
-    AnnualReport.objects.filter(pk=report_id, status=Status.RUNNING).update(
+    model.objects.filter(pk=report_id, status=Status.RUNNING).update(
         status=Status.PENDING, step=step, claimed_until=None
     )
 
 
-def complete(report_id, file_name, sha256, snapshot):
+def complete(report_id, file_name, sha256, snapshot, model=AnnualReport, **files):
+    """Running → ready with the PDF (and, for a meeting pack, ``xlsx=<name>``)."""
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        report = model.objects.select_for_update().get(pk=report_id)
         if report.status != Status.RUNNING:
             return False
         report.status = Status.READY
         report.pdf.name = file_name
+        for field, name in files.items():
+            getattr(report, field).name = name
         report.sha256 = sha256
         report.snapshot = snapshot
         report.generated_at = timezone.now()
@@ -171,14 +174,14 @@ def complete(report_id, file_name, sha256, snapshot):
         report.claimed_until = None
         report.error = ""
         report.save()
-    logger.info("bilan %s ready", report_id)
+    logger.info("%s %s ready", model.__name__, report_id)
     return True
 
 
-def fail(report_id, reason):
+def fail(report_id, reason, model=AnnualReport):
     """The report could not be generated; it may be requested again (a new version)."""
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().filter(pk=report_id).first()
+        report = model.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.status not in IN_FLIGHT:
             return False
         report.status = Status.FAILED
@@ -186,7 +189,7 @@ def fail(report_id, reason):
         report.step = _("Échec")
         report.claimed_until = None
         report.save()
-    logger.warning("bilan %s failed", report_id)
+    logger.warning("%s %s failed", model.__name__, report_id)
     return True
 
 

@@ -27,9 +27,11 @@ _lock = threading.Lock()
 
 def embedded():
     """True when tasks would run inside the request (no broker) and the thread is wanted."""
-    from config.celery import app
+    from celery import current_app
 
-    return bool(app.conf.task_always_eager) and getattr(settings, "BILAN_EMBEDDED_THREAD", True)
+    return bool(current_app.conf.task_always_eager) and getattr(
+        settings, "BILAN_EMBEDDED_THREAD", True
+    )
 
 
 def _work():

@@ -27,11 +27,11 @@ def statistics_notes():
     return [str(note) for note in presentation.METHOD_NOTES]
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime):
@@ -76,7 +76,7 @@ def _committees(agreement, year):
     ]
 
 
-def _overdue_items(agreement, today):
+def overdue_items(agreement, today):
     return [
         {
             "description": item.description,
@@ -89,7 +89,7 @@ def _overdue_items(agreement, today):
     ]
 
 
-def _actions(agreement, year, figures):
+def actions_of_year(agreement, year, figures=None):
     """The action plan of the year, judged by the action plan's own rule (``plan``)."""
     rows = plan.indicator_rows(agreement, plan.actions_of(agreement, year), year, figures)
     return [
@@ -165,9 +165,9 @@ def collect(report):
             for amendment in agreement.amendments.order_by("number")
         ],
         "committees": _committees(agreement, report.year),
-        "overdue_items": _overdue_items(agreement, today),
+        "overdue_items": overdue_items(agreement, today),
         "statistics": figures,
-        "actions": _actions(agreement, report.year, figures),
+        "actions": actions_of_year(agreement, report.year, figures),
         "method": {"statistics": statistics_notes(), "masking": MASKED},
     }
-    return _jsonable(snapshot)
+    return jsonable(snapshot)

@@ -246,3 +246,46 @@ def test_rates_are_whole_per_cents_over_ten_answers_at_least(demo):
     shown = [rate for rate in rates if rate is not None]
     assert shown, "the demo has partners with enough answers"
     assert all(isinstance(rate, int) for rate in shown)
+
+
+def test_a_meeting_pack_of_a_demo_copil_prints_the_figures_of_the_statistics_api(
+    demo, settings, tmp_path, api_as, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    from governance.models import Committee, Meeting, MeetingPack
+    from governance.packs import actions as packs
+    from partners.models import User
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.BILAN_EMBEDDED_THREAD = False
+    prefecture = User.objects.get(email="prefecture@demo.passerelle.test")
+    meeting = (
+        Meeting.objects.filter(
+            committee__kind=Committee.Kind.COPIL,
+            committee__agreement__department__code="75",
+            status=Meeting.Status.HELD,
+        )
+        .order_by("-date")
+        .first()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = packs.request_pack(prefecture, meeting)
+    pack.refresh_from_db()
+    assert pack.status == MeetingPack.Status.READY, pack.error
+    previous = packs.previous_meeting(meeting)
+    assert pack.period_start == timezone.localdate(previous.date)
+    assert pack.period_end == timezone.localdate(meeting.date)
+    api = api_as(prefecture).get(
+        "/api/v1/statistics/",
+        {"from": pack.period_start.isoformat(), "to": pack.period_end.isoformat()},
+    )
+    assert api.status_code == 200
+    assert pack.snapshot["statistics"] == api.json()
+    with pack.pdf.open("rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    with pack.xlsx.open("rb") as xlsx:
+        sheet = load_workbook(xlsx)["evolution"]
+    printed = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=3)}
+    assert printed["Orientations envoyées"] == api.json()["referrals_sent"]
+    assert printed["Signataires du CIR"] == api.json()["cir_signatories"]
