@@ -193,6 +193,9 @@ ROUTES = {
             "follow_up_status",
         )
     },
+    # The meeting pack: aggregated figures and organisation names, as the bilan.
+    "governance:pack_request": AGGREGATES,
+    "governance:pack_download": AGGREGATES,
     "governance:statistics": AGGREGATES,
     "governance:statistics_download": AGGREGATES,
     **{
