@@ -336,6 +336,9 @@ class FollowUpItem(models.Model):
     )
     due_on = models.DateField(_("échéance"))
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The day of the last change of status: the bilan of a past year shows the items open at
+    # the end of that year, not today's.
+    status_changed_on = models.DateField(_("état changé le"), null=True, blank=True)
 
     objects = MeetingPartQuerySet.as_manager()
 
@@ -505,3 +508,51 @@ class MeetingPack(models.Model):
 
     def __str__(self):
         return f"Dossier de séance v{self.version} — {self.meeting}"
+
+
+class ActionYear(models.Model):
+    """What the lead organisation of an action writes for the year's bilan: its comment."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("année"))
+    comment = models.TextField(_("commentaire du pilote"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"), default=timezone.now)
+
+    objects = IndicatorQuerySet.as_manager()  # scoped through the action, as indicators
+
+    class Meta:
+        ordering = ["action", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "year"], name="action_year_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.year}"
+
+
+class BilanDraft(models.Model):
+    """The summary and highlights of a year's bilan, written by the comité technique."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="drafts")
+    year = models.PositiveSmallIntegerField(_("année"))
+    summary = models.TextField(_("synthèse"), blank=True)
+    highlights = models.TextField(_("faits marquants"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"), default=timezone.now)
+
+    objects = AgreementPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "-year"]
+        verbose_name = _("rédaction du bilan")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year"], name="bilan_draft_unique")
+        ]
+
+    def __str__(self):
+        return f"Rédaction du bilan {self.year} — {self.agreement}"

@@ -200,7 +200,16 @@ ROUTES = {
     "governance:statistics_download": AGGREGATES,
     **{
         f"governance:bilan:{name}": AGGREGATES
-        for name in ("list", "request", "detail", "status", "validate", "download")
+        for name in (
+            "list",
+            "request",
+            "detail",
+            "status",
+            "validate",
+            "download",
+            "draft",
+            "contribution",
+        )
     },
     # --- API (/api/v1/; the ``.json`` suffix variants share their route's name) ----------------
     "api-token": AUTH,

@@ -110,9 +110,17 @@ def presentation(snapshot):
     tables = presentation_of.tables(figures)
     drawn = presentation_of.charts(figures)
     summary, *breakdowns = tables
+    previous = snapshot.get("previous_statistics") or {}
+    cumulative = snapshot.get("cumulative_statistics") or {}
     return {
         "key_figures": [
-            {"key": key, "label": row[0], "value": presentation_of.cell(row[1], key)}
+            {
+                "key": key,
+                "label": row[0],
+                "value": presentation_of.cell(row[1], key),
+                "previous": presentation_of.cell(previous.get(key), key) if previous else "—",
+                "cumulative": presentation_of.cell(cumulative.get(key), key) if cumulative else "—",
+            }
             for key, row in zip(presentation_of.SUMMARY_KEYS, summary["rows"], strict=True)
         ],
         "breakdowns": [

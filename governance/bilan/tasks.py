@@ -82,7 +82,9 @@ def _run(self, task, report_id, model, produce):
         if remaining is not None and not self.request.is_eager:
             # Another worker holds the report. If it dies, its claim expires: look again then,
             # as a new message (this is not a retry of ours).
-            logger.info("%s %s held by another worker; looking again later", model.__name__, report_id)
+            logger.info(
+                "%s %s held by another worker; looking again later", model.__name__, report_id
+            )
             task.apply_async((report_id,), countdown=remaining + 1)
         return "not-claimed"
     with override(settings.LANGUAGE_CODE):
@@ -112,7 +114,9 @@ def _run(self, task, report_id, model, produce):
                     model=model,
                 )
                 return "failed"
-            logger.warning("%s %s: transient error %s, retrying", model.__name__, report_id, type(error))
+            logger.warning(
+                "%s %s: transient error %s, retrying", model.__name__, report_id, type(error)
+            )
             actions.release(report_id, _("Nouvel essai après une erreur passagère"), model=model)
             raise self.retry(
                 exc=error, countdown=RETRY_BACKOFF * 2**self.request.retries

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.access import capability_required
 from partners.roles import Cap, has_capability
 
-from ..models import AnnualReport
+from ..models import Action, Agreement, AnnualReport
 from . import actions
 from .forms import RequestForm, ValidateForm
 from .render import pdf_response
@@ -47,7 +48,25 @@ def report_list(request):
     form = None
     if has_capability(request.user, Cap.REPORT_REQUEST):
         form = RequestForm(user=request.user)
-    return render(request, "governance/bilan/list.html", {"page": page, "form": form})
+    return render(
+        request, "governance/bilan/list.html", {"page": page, "form": form, **_drafting(request)}
+    )
+
+
+def _drafting(request):
+    """Links to the drafting of last year's bilan: the overview for the coordinators, each
+    action to write for its lead organisation."""
+    year = timezone.localdate().year - 1
+    membership = request.user.active_membership
+    own = Action.objects.none()
+    if membership is not None:
+        own = Action.objects.visible_to(request.user).filter(
+            lead_organisation=membership.organisation
+        )
+    drafts = []
+    if has_capability(request.user, Cap.REPORT_REQUEST):
+        drafts = Agreement.objects.visible_to(request.user).order_by("-starts_on")
+    return {"draft_year": year, "drafts": drafts, "own_actions": own.order_by("pk")[:20]}
 
 
 @require_POST
@@ -72,7 +91,12 @@ def report_request(request):
         "agreement__department", "validated_by_meeting__committee"
     )
     page = Paginator(reports.order_by("-year", "agreement__title", "-version"), 25).get_page(1)
-    return render(request, "governance/bilan/list.html", {"page": page, "form": form}, status=400)
+    return render(
+        request,
+        "governance/bilan/list.html",
+        {"page": page, "form": form, **_drafting(request)},
+        status=400,
+    )
 
 
 def report_detail(request, pk):

@@ -103,6 +103,8 @@ def test_the_document_shows_governance_and_the_action_plan(
         "reached": False,
         "verdict": "Non atteint",
         "comment": "",
+        "previous": None,  # nothing entered for 2024
+        "cumulative": 2,
     }
     text = pdf_text(report)
     assert "EN RETARD SUR LA FRÉQUENCE" in text.upper()
