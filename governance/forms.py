@@ -23,7 +23,7 @@ from .models import (
 )
 from .statistics.figures import INDICATOR_STATISTICS
 from .statistics.periods import period_errors, period_of
-from .statistics.presentation import FIGURE_LABELS
+from .statistics.presentation import statistic_label
 
 
 def _department_organisations(department):
@@ -118,15 +118,16 @@ class ActionForm(DsfrBaseForm, forms.ModelForm):
         return cleaned
 
 
-STATISTIC_CHOICES = [("", _("— (indicateur saisi)"))] + [
-    (key, FIGURE_LABELS.get(key, key)) for key in INDICATOR_STATISTICS
-]
+def _statistic_choices():
+    return [("", _("— (indicateur saisi)"))] + [
+        (key, statistic_label(key)) for key in INDICATOR_STATISTICS
+    ]
 
 
 class IndicatorForm(DsfrBaseForm, forms.ModelForm):
     statistic = forms.ChoiceField(
         label=_("Statistique de Passerelle (indicateur calculé)"),
-        choices=STATISTIC_CHOICES,
+        choices=_statistic_choices,
         required=False,
     )
 

@@ -20,6 +20,7 @@ LOWER_IS_BETTER = {
     "median_days_to_first_appointment",
     "overdue",
     "answered_late",
+    "oriented_not_referred",
 }
 
 

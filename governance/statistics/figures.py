@@ -104,13 +104,16 @@ STATUS_GROUPS = ("pending", "accepted", "refused", "redirected", "cancelled")
 FOLLOW_UP_KINDS = tuple(FollowUp.Kind.values)
 ACCOMPANIMENT_KINDS = tuple(FollowUp.Accompaniment.values)
 
-# The scalar figures an indicator of the action plan may be computed from (Indicator.statistic).
-INDICATOR_STATISTICS = (
+# The scalar figures an indicator of the action plan may be computed from (Indicator.statistic),
+# dotted for nested ones (``statistics.value_of``): every count Passerelle records, so that no
+# fact it holds is typed by hand. (Keys longer than the field, 60, are left out.)
+TOP_LEVEL_STATISTICS = (
     "cir_signatories",
     "interviews",
     "end_of_cir_interviews",
     "oriented",
     "dispensed",
+    "oriented_not_referred",
     "referrals_sent",
     "referrals_accepted",
     "referrals_refused",
@@ -121,6 +124,24 @@ INDICATOR_STATISTICS = (
     "median_days_to_answer",
     "median_days_to_first_appointment",
 )
+
+
+def _indicator_statistics():
+    keys = list(TOP_LEVEL_STATISTICS)
+    keys += [f"follow_ups.{kind}" for kind in FOLLOW_UP_KINDS]
+    keys += [f"accompaniments.{kind}" for kind in ACCOMPANIMENT_KINDS]
+    keys += [f"outcomes.{code}" for code in Outcome.values]
+    keys += [f"refusal_reasons.{code}" for code in RefusalReason.values]
+    keys += [f"by_public.{public}.{figure}" for public in PUBLICS for figure in SLICE_FIGURES]
+    keys += [f"outcomes_by_public.{public}.{code}" for public in PUBLICS for code in Outcome.values]
+    keys += [f"by_permit_kind.{kind}.{figure}" for kind in PERMIT_KINDS for figure in SLICE_FIGURES]
+    keys += [
+        f"outcomes_by_permit_kind.{kind}.{code}" for kind in PERMIT_KINDS for code in Outcome.values
+    ]
+    return tuple(key for key in keys if len(key) <= 60)
+
+
+INDICATOR_STATISTICS = _indicator_statistics()
 
 # --- Building the queries --------------------------------------------------------------------
 

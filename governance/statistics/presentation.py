@@ -154,6 +154,30 @@ def cell(value, key=""):
     return str(value)
 
 
+def statistic_label(key):
+    """The label of a figure an indicator may be bound to (``figures.INDICATOR_STATISTICS``)."""
+    if key in FIGURE_LABELS:
+        return str(FIGURE_LABELS[key])
+    parts = key.split(".")
+    vocabularies = {
+        "follow_ups": (_("Suivis"), dict(FollowUp.Kind.choices)),
+        "accompaniments": (_("Accompagnements"), dict(FollowUp.Accompaniment.choices)),
+        "outcomes": (_("Issues"), dict(Outcome.choices)),
+        "refusal_reasons": (_("Motifs de refus"), dict(RefusalReason.choices)),
+    }
+    if parts[0] in vocabularies and len(parts) == 2:
+        title, labels = vocabularies[parts[0]]
+        return f"{title} : {labels.get(parts[1], parts[1])}"
+    if len(parts) == 3:
+        group = public_label(parts[1])
+        if parts[0].endswith("permit_kind"):
+            group = str(dict(PermitKind.choices).get(parts[1], parts[1]))
+        if parts[0].startswith("outcomes"):
+            return f"{group} — {_('Issues')} : {dict(Outcome.choices).get(parts[2], parts[2])}"
+        return f"{group} — {FIGURE_LABELS.get(parts[2], parts[2])}"
+    return key
+
+
 def month_label(entry, figures):
     """ "mars" within a year, "mars 2026" when the period runs over several years."""
     label = MONTHS[entry["month"] - 1]

@@ -96,3 +96,22 @@ def test_a_cancelled_meeting_has_no_pack(client, prefecture, agreement):
         response.content.decode()
     )
     assert not MeetingPack.objects.exists()
+
+
+def test_the_coordinators_home_shows_the_key_figures_of_the_year_and_their_evolution(
+    client, prefecture, agreement
+):
+    from web.panels import key_figures
+
+    client.force_login(prefecture)
+    page = client.get("/").content.decode()
+    assert 'data-testid="key-figures"' in page
+    rows = key_figures(agreement.department)
+    assert [row["key"] for row in rows] == [
+        "cir_signatories",
+        "referrals_sent",
+        "referrals_accepted",
+        "median_days_to_answer",
+    ]
+    for row in rows:
+        assert row["label"] in page.replace("&#x27;", "'")
