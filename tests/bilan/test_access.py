@@ -238,8 +238,10 @@ def test_the_list_page_issues_a_constant_number_of_queries(
     client.force_login(prefecture)
     # 1 session, 2 user, 3 active membership with its organisation, 4 count of the reports,
     # 5-6 the agreements of the request form (its choices, rendered by the field group),
-    # 7 the page of reports joined with agreement, department, COPIL meeting and committee.
-    with django_assert_num_queries(7):
+    # 7 the page of reports joined with agreement, department, COPIL meeting and committee,
+    # 8 the agreements whose bilan is being drafted, 9 the actions the person's organisation
+    # leads (the drafting links).
+    with django_assert_num_queries(9):
         response = client.get(reverse("governance:bilan:list"))
     assert response.content.decode().count("fr-badge--info") == reports
 
