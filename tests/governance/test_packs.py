@@ -63,7 +63,6 @@ def test_the_coordinator_prepares_the_pack_and_it_goes_with_the_invitation(
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content).startswith(b"PK")  # a zip: the XLSX
-    download.close()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/gouvernance/reunions/{meeting.pk}/invitations/")
     assert len(mail.outbox) == 1
