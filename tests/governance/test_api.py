@@ -1,5 +1,8 @@
 """GET /api/v1/statistics/, /agreements/ and /meetings/: figures, masking, scope, errors."""
 
+import datetime as dt
+import json
+
 import pytest
 
 from .conftest import YEAR
@@ -254,3 +257,62 @@ def test_meetings_are_those_of_the_department(paris, seine_saint_denis, ofii, ap
     assert body["results"][0]["committee"] == "copil"
     assert set(body["results"][0]) >= {"id", "committee", "agreement", "date", "place", "status"}
     assert client.get(f"/api/v1/meetings/{other.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_period_answers_the_figures_of_those_days_masked(known_dataset, prefecture, api_as):
+    from governance import statistics
+    from governance.statistics.periods import Period
+
+    march = {"from": f"{YEAR}-03-01", "to": f"{YEAR}-03-31"}
+    response = api_as(prefecture).get("/api/v1/statistics/", march)
+    assert response.status_code == 200
+    figures = response.json()
+    assert (figures["year"], figures["period"], figures["masked"]) == (None, march, True)
+    expected = statistics.compute(
+        prefecture.organisation.department,
+        period=Period(dt.date(YEAR, 3, 1), dt.date(YEAR, 3, 31)),
+    )
+    assert figures == json.loads(json.dumps(expected))
+    # Six of the eight files were signed in March (two in September), all referrals in March.
+    assert (figures["cir_signatories"], figures["referrals_sent"]) == (6, 6)
+    assert figures["referrals_accepted"] == M
+    assert [(m["year"], m["month"]) for m in figures["by_month"]] == [(YEAR, 3)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"from": f"{YEAR}-01-01"}, "to", "Indiquez la fin de la période."),
+        ({"to": f"{YEAR}-01-01"}, "from", "Indiquez le début de la période."),
+        (
+            {"from": f"{YEAR}-02-01", "to": f"{YEAR}-01-01"},
+            "to",
+            "La fin de la période doit suivre son début.",
+        ),
+        (
+            {"year": YEAR, "from": f"{YEAR}-01-01", "to": f"{YEAR}-03-31"},
+            "year",
+            "Indiquez soit une année, soit une période, pas les deux.",
+        ),
+        (
+            {"from": "1900-01-01", "to": f"{YEAR}-03-31"},
+            "from",
+            "Choisissez une date entre 2000 et 2100.",
+        ),
+    ],
+)
+def test_a_bad_period_answers_400_with_the_field(prefecture, api_as, query, field, message):
+    response = api_as(prefecture).get("/api/v1/statistics/", query)
+    assert response.status_code == 400
+    assert response.json()[field] == [message]
+
+
+@pytest.mark.django_db
+def test_a_date_that_does_not_exist_answers_400(prefecture, api_as):
+    response = api_as(prefecture).get(
+        "/api/v1/statistics/", {"from": f"{YEAR}-13-01", "to": f"{YEAR}-03-31"}
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["from"]
