@@ -211,7 +211,8 @@ def set_follow_up_status(user, item_id, status):
         raise GovernanceError(_("État inconnu."))
     if item.status != status:
         item.status = status
-        item.save(update_fields=["status"])
+        item.status_changed_on = timezone.localdate()
+        item.save(update_fields=["status", "status_changed_on"])
         logger.info("follow-up item %s → %s by user %s", item.pk, status, user.pk)
     return item
 

@@ -19,6 +19,7 @@ from . import statistics
 from .bilan import api as bilan_api
 from .models import Agreement, Meeting, Signatory
 from .statistics.figures import PARTNER_FIGURES, SLICE_FIGURES, STATUS_GROUPS
+from .statistics.periods import period_errors, period_of
 from .statistics.scope import ScopeError, statistics_scope
 
 
@@ -137,12 +138,19 @@ StatisticsPartnerSerializer = type(
         "kind": serializers.CharField(),
         **_fields(PARTNER_FIGURES),
         "acceptance_rate": serializers.FloatField(allow_null=True),
+        "median_days_to_answer": serializers.FloatField(allow_null=True),
+        "refusal_reasons": serializers.DictField(child=CountField()),
+        "outcomes": serializers.DictField(child=CountField()),
     },
 )
 StatisticsMonthSerializer = type(
     "StatisticsMonthSerializer",
     (serializers.Serializer,),
-    {"month": serializers.IntegerField(), **_fields(SLICE_FIGURES)},
+    {
+        "month": serializers.IntegerField(),
+        "year": serializers.IntegerField(),
+        **_fields(SLICE_FIGURES),
+    },
 )
 
 
@@ -150,7 +158,10 @@ class StatisticsSerializer(serializers.Serializer):
     """The statistics exchange format (documentation of the response)."""
 
     department = serializers.CharField()
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(allow_null=True)
+    period = inline_serializer(
+        "StatisticsPeriod", {"from": serializers.DateField(), "to": serializers.DateField()}
+    )
     masked = serializers.BooleanField()
     cir_signatories = CountField()
     interviews = CountField()
@@ -168,7 +179,12 @@ class StatisticsSerializer(serializers.Serializer):
     median_days_to_first_appointment = serializers.FloatField(allow_null=True)
     overdue = CountField()
     answered_late = CountField()
+    oriented_not_referred = CountField()
     outcomes = serializers.DictField(child=CountField())
+    outcomes_by_public = serializers.DictField(child=serializers.DictField(child=CountField()))
+    outcomes_by_permit_kind = serializers.DictField(child=serializers.DictField(child=CountField()))
+    follow_ups = serializers.DictField(child=CountField())
+    accompaniments = serializers.DictField(child=CountField())
     refusal_reasons = serializers.DictField(child=CountField())
     by_partner = StatisticsPartnerSerializer(many=True)
     by_public = serializers.DictField(child=StatisticsSliceSerializer())
@@ -176,14 +192,32 @@ class StatisticsSerializer(serializers.Serializer):
     by_month = StatisticsMonthSerializer(many=True)
 
 
-class StatisticsQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    department = serializers.CharField(required=False, max_length=3)
-    organisation = serializers.IntegerField(required=False)
+class _StatisticsQuery(serializers.Serializer):
+    def validate(self, attrs):
+        errors = period_errors(attrs.get("year"), attrs.get("from"), attrs.get("to"))
+        if errors:
+            raise ValidationError({field: [message] for field, message in errors.items()})
+        attrs["period"] = period_of(attrs.get("year"), attrs.get("from"), attrs.get("to"))
+        return attrs
+
+
+# "from" is a Python keyword: the fields are given as a dict.
+StatisticsQuerySerializer = type(
+    "StatisticsQuerySerializer",
+    (_StatisticsQuery,),
+    {
+        "year": serializers.IntegerField(min_value=2000, max_value=2100, required=False),
+        "from": serializers.DateField(required=False),
+        "to": serializers.DateField(required=False),
+        "department": serializers.CharField(required=False, max_length=3),
+        "organisation": serializers.IntegerField(required=False),
+    },
+)
 
 
 class StatisticsViewSet(viewsets.ViewSet):
-    """Aggregated figures of a department and a year. Counts from 1 to 4 read "< 5" for
+    """Aggregated figures of a department for a year (``?year=``, the default) or any period
+    (``?from=2026-01-01&to=2026-03-31``, both days included). Counts from 1 to 4 read "< 5" for
     everyone but the OFII directorate that holds the files (see the method notes of
     ``governance.statistics``)."""
 
@@ -191,7 +225,13 @@ class StatisticsViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=True, description=_("Année")),
+            OpenApiParameter(
+                "year", OpenApiTypes.INT, description=_("Année (sans « from » ni « to »)")
+            ),
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description=_("Début de la période (avec « to »)")
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description=_("Fin de la période, incluse")),
             OpenApiParameter(
                 "department", OpenApiTypes.STR, description=_("Code du département (le vôtre)")
             ),
@@ -215,7 +255,10 @@ class StatisticsViewSet(viewsets.ViewSet):
         except ScopeError as error:
             raise ValidationError({error.field: [error.message]}) from error
         figures = statistics.compute(
-            department, query.validated_data["year"], organisation=organisation, masked=masked
+            department,
+            period=query.validated_data["period"],
+            organisation=organisation,
+            masked=masked,
         )
         return Response(figures)
 

@@ -23,7 +23,8 @@ from .models import (
     Signatory,
 )
 from .statistics.figures import INDICATOR_STATISTICS
-from .statistics.presentation import FIGURE_LABELS
+from .statistics.periods import period_errors, period_of
+from .statistics.presentation import statistic_label
 
 
 def _department_organisations(department):
@@ -118,15 +119,16 @@ class ActionForm(DsfrBaseForm, forms.ModelForm):
         return cleaned
 
 
-STATISTIC_CHOICES = [("", _("— (indicateur saisi)"))] + [
-    (key, FIGURE_LABELS.get(key, key)) for key in INDICATOR_STATISTICS
-]
+def _statistic_choices():
+    return [("", _("— (indicateur saisi)"))] + [
+        (key, statistic_label(key)) for key in INDICATOR_STATISTICS
+    ]
 
 
 class IndicatorForm(DsfrBaseForm, forms.ModelForm):
     statistic = forms.ChoiceField(
         label=_("Statistique de Passerelle (indicateur calculé)"),
-        choices=STATISTIC_CHOICES,
+        choices=_statistic_choices,
         required=False,
     )
 
@@ -244,7 +246,9 @@ class FollowUpStatusForm(DsfrBaseForm):
 
 
 class StatisticsFilterForm(DsfrBaseForm):
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    """A year (the default), or a period ``?from=&to=`` (a quarter, since a meeting...)."""
+
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100, required=False)
     organisation = forms.ModelChoiceField(
         label=_("Partenaire"), queryset=None, required=False, empty_label=_("Tous")
     )
@@ -252,3 +256,19 @@ class StatisticsFilterForm(DsfrBaseForm):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = partners
+        # "from" is a Python keyword: the two ends of the period are declared here.
+        self.fields["from"] = forms.DateField(label=_("Du"), required=False, widget=DateInput)
+        self.fields["to"] = forms.DateField(label=_("Au"), required=False, widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        errors = period_errors(cleaned.get("year"), cleaned.get("from"), cleaned.get("to"))
+        for field, message in errors.items():
+            self.add_error(field, message)
+        if not errors:
+            cleaned["period"] = period_of(
+                cleaned.get("year"), cleaned.get("from"), cleaned.get("to")
+            )
+        return cleaned

@@ -1,7 +1,8 @@
 """Invitations to a meeting: an e-mail to each invited organisation with an .ics attachment.
 
 The e-mail names the committee, the date and the place, and links to the meeting page; it carries
-no personal data. Sent after the commit of the request that asked for it.
+no personal data. The meeting's latest ready pack ("dossier de séance", PDF and XLSX: aggregated
+figures) is attached. Sent after the commit of the request that asked for it.
 """
 
 import datetime as dt
@@ -19,6 +20,9 @@ from icalendar import Calendar, Event
 from effects.outbox import EffectTask, enqueue
 
 from .models import Meeting
+from .packs.actions import latest_ready
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +86,19 @@ def send_invitations(meeting_id, base_url=""):
         "place": meeting.place,
         "url": url,
     }
+    pack = latest_ready(meeting)
+    attachments = []
+    if pack is not None:
+        body += "\n\n" + _("Le dossier de séance est joint (PDF et tableur).")
+        for field, kind in (("pdf", "application/pdf"), ("xlsx", XLSX)):
+            with getattr(pack, field).open("rb") as document:
+                attachments.append((f"dossier-de-seance.{field}", document.read(), kind))
     sent = 0
     for address in recipients(meeting):
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
         message.attach("invitation.ics", ics(meeting, url), "text/calendar; charset=utf-8")
+        for attachment in attachments:
+            message.attach(*attachment)
         sent += message.send()
     logger.info("meeting %s: %s invitations sent", meeting.pk, sent)
     return sent

@@ -20,6 +20,7 @@ LOWER_IS_BETTER = {
     "median_days_to_first_appointment",
     "overdue",
     "answered_late",
+    "oriented_not_referred",
 }
 
 
@@ -108,10 +109,10 @@ def indicator_rows(agreement, actions, year, figures=None):
             target = entry.target if entry else None
             if indicator.source == Indicator.Source.COMPUTED:
                 value = statistics.value_of(figures, indicator.statistic)
-                comment = ""
             else:
                 value = entry.value if entry else None
-                comment = entry.comment if entry else ""
+            # The lead organisation's comment on the year, whatever the source of the value.
+            comment = entry.comment if entry else ""
             ceiling = is_ceiling(indicator)
             progress = progress_of(_number(value), target, ceiling)
             indicators.append(

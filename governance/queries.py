@@ -1,6 +1,8 @@
 """Reading the state of an agreement's governance: the end of the agreement, the cadence of its
 committees, the overdue follow-up items. Read only: changes are ``governance.actions``."""
 
+from datetime import datetime, time, timedelta
+
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -71,6 +73,20 @@ def overdue_follow_ups(agreement, today=None):
             status=FollowUpItem.Status.OPEN,
             due_on__lt=today,
         )
+        .select_related("owner", "meeting__committee")
+        .order_by("due_on", "pk")
+    )
+
+
+def open_follow_ups_at(agreement, day):
+    """The follow-up items as they stood at the end of ``day``: decided in a meeting held by
+    then, due before it, and still open then (open now, or closed after that day)."""
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time()))
+    return (
+        FollowUpItem.objects.filter(
+            meeting__committee__agreement=agreement, meeting__date__lt=end, due_on__lt=day
+        )
+        .filter(Q(status=FollowUpItem.Status.OPEN) | Q(status_changed_on__gt=day))
         .select_related("owner", "meeting__committee")
         .order_by("due_on", "pk")
     )

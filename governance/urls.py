@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .packs import views as pack_views
 from .views import agreements, meetings
 from .views import statistics as statistics_views
 
@@ -35,6 +36,12 @@ urlpatterns = [
     path("reunions/<int:pk>/suivi/", meetings.follow_up_add, name="follow_up_add"),
     path("reunions/<int:pk>/invitations/", meetings.meeting_invite, name="meeting_invite"),
     path("reunions/<int:pk>/invitation.ics", meetings.meeting_ics, name="meeting_ics"),
+    path("reunions/<int:pk>/dossier/", pack_views.pack_request, name="pack_request"),
+    path(
+        "dossiers/<int:pk>/dossier-de-seance.<str:fmt>",
+        pack_views.pack_download,
+        name="pack_download",
+    ),
     path("suivi/<int:pk>/etat/", meetings.follow_up_status, name="follow_up_status"),
     path("statistiques/", statistics_views.statistics_page, name="statistics"),
     path(

@@ -238,11 +238,23 @@ ROUTES = {
             "follow_up_status",
         )
     },
+    # The meeting pack: aggregated figures and organisation names, as the bilan.
+    "governance:pack_request": AGGREGATES,
+    "governance:pack_download": AGGREGATES,
     "governance:statistics": AGGREGATES,
     "governance:statistics_download": AGGREGATES,
     **{
         f"governance:bilan:{name}": AGGREGATES
-        for name in ("list", "request", "detail", "status", "validate", "download")
+        for name in (
+            "list",
+            "request",
+            "detail",
+            "status",
+            "validate",
+            "download",
+            "draft",
+            "contribution",
+        )
     },
     # --- API (/api/v1/; the ``.json`` suffix variants share their route's name) ----------------
     "api-token": AUTH,

@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from beneficiaries import queries as file_queries
 from beneficiaries.models import Beneficiary, Interview, InterviewKind
-from governance import queries
+from core.dates import years_before
+from governance import queries, statistics
 from governance.models import Agreement, AnnualReport, Meeting
+from governance.packs.snapshot import evolution
+from governance.statistics.periods import Period
 from partners import access
 from partners.roles import Cap, has_capability
 from referrals import caseload
@@ -105,7 +108,25 @@ def governance_panel(user):
             .order_by("-year", "-version")
             .first(),
         )
+        if has_capability(user, Cap.REPORT_REQUEST):
+            panel["key_figures"] = key_figures(agreement.department)
     return panel
+
+
+HOME_FIGURES = ("cir_signatories", "referrals_sent", "referrals_accepted", "median_days_to_answer")
+
+
+def key_figures(department, today=None):
+    """The coordinator's key figures of the year so far, beside the same days of last year
+    (masked as everywhere outside the OFII)."""
+    today = today or timezone.localdate()
+    period = Period(today.replace(month=1, day=1), today)
+    last_year = Period(years_before(period.start, 1), years_before(today, 1))
+    rows = evolution(
+        statistics.compute(department, period=period),
+        statistics.compute(department, period=last_year),
+    )
+    return [row for row in rows if row["key"] in HOME_FIGURES]
 
 
 def partner_panel(user):

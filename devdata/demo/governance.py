@@ -130,7 +130,14 @@ ACTIONS = [
                 "median_days_to_first_appointment",
                 "jours",
                 21,
-            )
+            ),
+            ("Diagnostics approfondis réalisés", "follow_ups.diagnostic", "diagnostics", 150),
+            (
+                "Orientés à l'entretien sans orientation envoyée",
+                "oriented_not_referred",
+                "personnes",
+                10,
+            ),
         ],
     ),
     (
@@ -138,21 +145,35 @@ ACTIONS = [
         "Formation linguistique complémentaire à visée professionnelle",
         "city",
         ["france_travail", "epec"],
-        [("Entrées en formation linguistique", "", "personnes", 120)],
+        [
+            (
+                "Entrées en formation linguistique complémentaire",
+                "follow_ups.french_training",
+                "personnes",
+                120,
+            )
+        ],
     ),
     (
         2,
         "Reconnaissance des qualifications et de l'expérience (ENIC-NARIC, VAE)",
         "epec",
         ["france_travail", "association"],
-        [("Demandes de reconnaissance accompagnées", "", "demandes", 60)],
+        [
+            (
+                "Demandes de reconnaissance accompagnées",
+                "follow_ups.qualification_recognition",
+                "demandes",
+                60,
+            )
+        ],
     ),
     (
         2,
         "Accompagnement des jeunes primo-arrivants (CEJ)",
         "mission_locale",
         ["ofii"],
-        [("Jeunes entrés en CEJ", "", "jeunes", 90)],
+        [("Jeunes entrés en CEJ", "accompaniments.cej", "jeunes", 90)],
     ),
     (
         3,

@@ -8,14 +8,16 @@ Every state change of an ``AnnualReport`` goes through one function of this modu
     advance               — running: progress and step; extends the worker's claim
     complete              — running → ready, with the file, its SHA-256 and the frozen figures
     fail                  — pending/running → failed, with a readable French reason
-    validate_report       — ready → validated, by a held COPIL meeting of the same agreement
+    validate_report       — ready → validated, by a held COPIL meeting of the same agreement,
+                            on or after the generation and after the end of the year covered
 
 A validated report never changes again (here, in ``AnnualReport.save``/``delete``, and in the
 admin). Generating again makes a new version.
 """
 
+import hashlib
 import logging
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -23,11 +25,11 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from effects.outbox import enqueue
 from partners.audit import Action as AuditAction
 from partners.audit import record
 
 from ..models import Agreement, AnnualReport, Committee, Meeting
+from . import background
 
 logger = logging.getLogger(__name__)
 
@@ -97,14 +99,14 @@ def request_report(user, agreement, year):
             requested_by=user,
         )
         logger.info("bilan %s requested (agreement %s, year %s)", report.pk, agreement.pk, year)
-        enqueue(generate_bilan, [report.pk], key=f"bilan-{report.pk}")
+        background.queue_after_commit(generate_bilan, report.pk, key=f"bilan-{report.pk}")
     return report
 
 
 # --- The worker's side ---------------------------------------------------------------------
 
 
-def claim(report_id):
+def claim(report_id, model=AnnualReport):
     """Takes the report for this worker; False if someone else holds it or it is done.
 
     One UPDATE: a pending report, or a running one whose worker stopped renewing its claim (it
@@ -112,7 +114,7 @@ def claim(report_id):
     """
     now = timezone.now()
     taken = (
-        AnnualReport.objects.filter(pk=report_id)
+        model.objects.filter(pk=report_id)
         .filter(Q(status=Status.PENDING) | Q(status=Status.RUNNING, claimed_until__lt=now))
         .update(
             status=Status.RUNNING,
@@ -130,37 +132,40 @@ def claim(report_id):
     return bool(taken)
 
 
-def claim_expires_in(report_id):
+def claim_expires_in(report_id, model=AnnualReport):
     """Seconds until the current claim on a running report expires (None if not running)."""
-    report = AnnualReport.objects.filter(pk=report_id, status=Status.RUNNING).first()
+    report = model.objects.filter(pk=report_id, status=Status.RUNNING).first()
     if report is None or report.claimed_until is None:
         return None
     return max(0.0, (report.claimed_until - timezone.now()).total_seconds())
 
 
-def advance(report_id, progress, step):
+def advance(report_id, progress, step, model=AnnualReport):
     """Records the step in progress and renews the claim (the worker is alive)."""
-    AnnualReport.objects.filter(pk=report_id, status=Status.RUNNING).update(
+    model.objects.filter(pk=report_id, status=Status.RUNNING).update(
         progress=progress,
         step=step,
         claimed_until=timezone.now() + timedelta(seconds=claim_seconds()),
     )
 
 
-def release(report_id, step):
+def release(report_id, step, model=AnnualReport):
     """Running → pending after a transient error: the retry of the task claims it again."""
-    AnnualReport.objects.filter(pk=report_id, status=Status.RUNNING).update(
+    model.objects.filter(pk=report_id, status=Status.RUNNING).update(
         status=Status.PENDING, step=step, claimed_until=None
     )
 
 
-def complete(report_id, file_name, sha256, snapshot):
+def complete(report_id, file_name, sha256, snapshot, model=AnnualReport, **files):
+    """Running → ready with the PDF (and, for a meeting pack, ``xlsx=<name>``)."""
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        report = model.objects.select_for_update().get(pk=report_id)
         if report.status != Status.RUNNING:
             return False
         report.status = Status.READY
         report.pdf.name = file_name
+        for field, name in files.items():
+            getattr(report, field).name = name
         report.sha256 = sha256
         report.snapshot = snapshot
         report.generated_at = timezone.now()
@@ -169,14 +174,14 @@ def complete(report_id, file_name, sha256, snapshot):
         report.claimed_until = None
         report.error = ""
         report.save()
-    logger.info("bilan %s ready", report_id)
+    logger.info("%s %s ready", model.__name__, report_id)
     return True
 
 
-def fail(report_id, reason):
+def fail(report_id, reason, model=AnnualReport):
     """The report could not be generated; it may be requested again (a new version)."""
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().filter(pk=report_id).first()
+        report = model.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.status not in IN_FLIGHT:
             return False
         report.status = Status.FAILED
@@ -184,7 +189,7 @@ def fail(report_id, reason):
         report.step = _("Échec")
         report.claimed_until = None
         report.save()
-    logger.warning("bilan %s failed", report_id)
+    logger.warning("%s %s failed", model.__name__, report_id)
     return True
 
 
@@ -192,7 +197,7 @@ def fail(report_id, reason):
 
 
 def copil_meetings(agreement):
-    """The COPIL meetings held that may validate a bilan of ``agreement``."""
+    """The COPIL meetings held of ``agreement``."""
     return Meeting.objects.filter(
         committee__agreement=agreement,
         committee__kind=Committee.Kind.COPIL,
@@ -200,22 +205,78 @@ def copil_meetings(agreement):
     ).order_by("-date")
 
 
+def earliest_validation_day(report):
+    """A COPIL validates a bilan on or after the day it was generated, and after the end of the
+    year it covers."""
+    generated_on = timezone.localdate(report.generated_at) if report.generated_at else None
+    after_year = date(report.year + 1, 1, 1)
+    return max(generated_on, after_year) if generated_on else after_year
+
+
+def eligible_meetings(report):
+    """The COPIL meetings that may validate ``report`` (``validate_report``'s rules)."""
+    earliest = timezone.make_aware(datetime.combine(earliest_validation_day(report), time()))
+    return copil_meetings(report.agreement_id).filter(date__gte=earliest)
+
+
+def refusal(report, meeting):
+    """Why ``meeting`` may not validate ``report`` (a French sentence), or None."""
+    if not copil_meetings(report.agreement_id).filter(pk=meeting.pk).exists():
+        return _("La validation doit être faite par une réunion tenue du COPIL de cet accord.")
+    held_on = timezone.localdate(meeting.date)
+    if held_on.year <= report.year:
+        return _(
+            "Le bilan %(year)s ne peut être validé que par un COPIL tenu après la fin de "
+            "l'année %(year)s ; la réunion choisie s'est tenue le %(held)s."
+        ) % {"year": report.year, "held": held_on.strftime("%d/%m/%Y")}
+    generated_on = timezone.localdate(report.generated_at)
+    if held_on < generated_on:
+        return _(
+            "La réunion du COPIL du %(held)s s'est tenue avant la génération de cette version "
+            "(%(generated)s) : elle ne peut pas l'avoir validée."
+        ) % {"held": held_on.strftime("%d/%m/%Y"), "generated": generated_on.strftime("%d/%m/%Y")}
+    return None
+
+
 def validate_report(user, report_id, meeting):
-    """Marks a ready report as validated by a COPIL meeting: it can never change again."""
+    """Marks a ready report as validated by a COPIL meeting of the same agreement, held on or
+    after its generation and after the end of the year covered: the validated PDF (with the
+    meeting's date and who validated it) replaces the draft, and the bilan never changes again."""
+    from . import render
+
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        report = (
+            AnnualReport.objects.select_for_update()
+            .select_related("agreement__department")
+            .get(pk=report_id)
+        )
         if report.status == Status.VALIDATED:
             raise ReportError(_("Ce bilan est déjà validé par le COPIL."))
         if report.status != Status.READY:
             raise ReportError(_("Seul un bilan prêt peut être validé."))
-        if not copil_meetings(report.agreement_id).filter(pk=meeting.pk).exists():
+        if validated_version(report.agreement_id, report.year) is not None:
             raise ReportError(
-                _("La validation doit être faite par une réunion tenue du COPIL de cet accord.")
+                _("Une autre version du bilan %(year)s est déjà validée.") % {"year": report.year}
             )
+        refused = refusal(report, meeting)
+        if refused:
+            raise ReportError(refused)
+        now = timezone.now()
+        snapshot = dict(report.snapshot or {})
+        snapshot["validation"] = {
+            "meeting_date": timezone.localdate(meeting.date).isoformat(),
+            "meeting_place": meeting.place,
+            "validated_by": user.get_full_name() or user.email,
+            "validated_on": timezone.localdate(now).isoformat(),
+        }
+        pdf = render.render_pdf(render.render_html(snapshot))
+        report.pdf.name = render.store(report, pdf, validated=True)
+        report.sha256 = hashlib.sha256(pdf).hexdigest()
+        report.snapshot = snapshot
         report.status = Status.VALIDATED
         report.validated_by_meeting = meeting
         report.validated_by = user
-        report.validated_at = timezone.now()
+        report.validated_at = now
         report.save()
         record(
             user,
@@ -224,6 +285,7 @@ def validate_report(user, report_id, meeting):
             report.pk,
             detail=f"validated meeting={meeting.pk}",
         )
+    logger.info("bilan %s validated by meeting %s", report.pk, meeting.pk)
     return report
 
 

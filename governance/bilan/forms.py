@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from ..models import Agreement
+from ..models import Agreement, Indicator, IndicatorYear
 from . import actions
 
 
@@ -39,14 +39,88 @@ class RequestForm(DsfrBaseForm):
 
 
 class ValidateForm(DsfrBaseForm):
+    """The COPIL meeting that validated the bilan: only those that may (``actions``'s rules) are
+    offered. ``confirm`` is set by the confirmation page."""
+
     meeting = forms.ModelChoiceField(
         label=_("Réunion du COPIL qui a validé le bilan"),
         queryset=None,
         empty_label=_("Choisir une réunion tenue"),
+        error_messages={
+            "invalid_choice": _("Choisissez une réunion tenue du COPIL de cet accord.")
+        },
     )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = actions.copil_meetings(
-            report.agreement_id
-        ).select_related("committee")
+        self.report = report
+        field = self.fields["meeting"]
+        # Any held COPIL of the agreement is understood (so that a refusal says why), only the
+        # meetings that may validate are offered.
+        field.queryset = actions.copil_meetings(report.agreement_id).select_related("committee")
+        self.eligible = list(actions.eligible_meetings(report).select_related("committee"))
+        field.choices = [("", field.empty_label)] + [(m.pk, str(m)) for m in self.eligible]
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting = cleaned.get("meeting")
+        if meeting is not None:
+            refused = actions.refusal(self.report, meeting)
+            if refused:
+                self.add_error("meeting", refused)
+        return cleaned
+
+
+class SummaryForm(DsfrBaseForm):
+    summary = forms.CharField(
+        label=_("Synthèse"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    highlights = forms.CharField(
+        label=_("Faits marquants"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class ContributionForm(DsfrBaseForm):
+    """The lead organisation's page for an action: a comment, and per indicator a comment and,
+    for a manual one, the value of the year."""
+
+    comment = forms.CharField(
+        label=_("Commentaire sur l'action"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, action, year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(action.indicators.all())
+        entries = {
+            entry.indicator_id: entry
+            for entry in IndicatorYear.objects.filter(indicator__action=action, year=year)
+        }
+        for indicator in self.indicators:
+            entry = entries.get(indicator.pk)
+            if indicator.source == Indicator.Source.MANUAL:
+                self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
+                    label=_("%(name)s : valeur %(year)s") % {"name": indicator.name, "year": year},
+                    required=False,
+                    max_digits=12,
+                    decimal_places=2,
+                    min_value=0,
+                    initial=entry.value if entry else None,
+                )
+            self.fields[f"comment_{indicator.pk}"] = forms.CharField(
+                label=_("%(name)s : commentaire") % {"name": indicator.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=entry.comment if entry else "",
+            )
+
+    def indicator_values(self):
+        return {
+            indicator.pk: (
+                self.cleaned_data.get(f"value_{indicator.pk}"),
+                self.cleaned_data.get(f"comment_{indicator.pk}", ""),
+            )
+            for indicator in self.indicators
+        }

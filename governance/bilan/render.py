@@ -110,9 +110,17 @@ def presentation(snapshot):
     tables = presentation_of.tables(figures)
     drawn = presentation_of.charts(figures)
     summary, *breakdowns = tables
+    previous = snapshot.get("previous_statistics") or {}
+    cumulative = snapshot.get("cumulative_statistics") or {}
     return {
         "key_figures": [
-            {"key": key, "label": row[0], "value": presentation_of.cell(row[1], key)}
+            {
+                "key": key,
+                "label": row[0],
+                "value": presentation_of.cell(row[1], key),
+                "previous": presentation_of.cell(previous.get(key), key) if previous else "—",
+                "cumulative": presentation_of.cell(cumulative.get(key), key) if cumulative else "—",
+            }
             for key, row in zip(presentation_of.SUMMARY_KEYS, summary["rows"], strict=True)
         ],
         "breakdowns": [
@@ -143,24 +151,28 @@ def render_html(snapshot):
 
 
 def render_pdf(html):
+    """A tagged PDF (PDF/UA-1: structure tree, document language from ``<html lang>``), so that
+    a screen reader reads the bilan in order, its tables as tables."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=make_url_fetcher()).write_pdf(
-        font_config=font_config()
+        font_config=font_config(), pdf_variant="pdf/ua-1"
     )
 
 
-def file_name(report):
-    """One name per report: a takeover by another worker overwrites, never adds, a file."""
+def file_name(report, validated=False):
+    """One name per report: a takeover by another worker overwrites, never adds, a file. The
+    validated document has a name of its own (the draft stays as it was generated)."""
     agreement = report.agreement
+    suffix = "-valide" if validated else ""
     return (
         f"bilans/{agreement.pk}/{report.year}/"
-        f"bilan-{agreement.department.code}-{report.year}-v{report.version}.pdf"
+        f"bilan-{agreement.department.code}-{report.year}-v{report.version}{suffix}.pdf"
     )
 
 
-def store(report, pdf):
-    name = file_name(report)
+def store(report, pdf, validated=False):
+    name = file_name(report, validated)
     if default_storage.exists(name):
         default_storage.delete(name)
     saved = default_storage.save(name, ContentFile(pdf))

@@ -9,16 +9,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .. import plan, queries
-from ..models import Meeting
+from .. import plan, queries, statistics
+from ..models import ActionYear, BilanDraft, Indicator, IndicatorYear, Meeting
 from ..statistics import presentation
 from ..statistics.masking import MASKED
+from ..statistics.periods import Period
 
 
 def compute_statistics(department, year):
     """Every figure of the year, masked (the bilan leaves the organisations that own the records)."""
-    from .. import statistics
-
     return statistics.compute(department, year, masked=True)
 
 
@@ -27,11 +26,11 @@ def statistics_notes():
     return [str(note) for note in presentation.METHOD_NOTES]
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime):
@@ -76,7 +75,10 @@ def _committees(agreement, year):
     ]
 
 
-def _overdue_items(agreement, today):
+def overdue_items(agreement, today, items=None):
+    """The overdue follow-up items (``items``: as they stood at an earlier day)."""
+    if items is None:
+        items = queries.overdue_follow_ups(agreement, today)
     return [
         {
             "description": item.description,
@@ -85,13 +87,48 @@ def _overdue_items(agreement, today):
             "meeting": str(item.meeting),
             "days_late": (today - item.due_on).days,
         }
-        for item in queries.overdue_follow_ups(agreement, today)
+        for item in items
     ]
 
 
-def _actions(agreement, year, figures):
-    """The action plan of the year, judged by the action plan's own rule (``plan``)."""
+def _manual_values(agreement, year):
+    """{indicator id: (value of year - 1, sum of the values up to ``year``)} of the manual
+    indicators (one query)."""
+    values = {}
+    for indicator_id, entry_year, value in IndicatorYear.objects.filter(
+        indicator__action__agreement=agreement, year__lte=year, value__isnull=False
+    ).values_list("indicator_id", "year", "value"):
+        previous, total = values.get(indicator_id, (None, 0))
+        values[indicator_id] = (value if entry_year == year - 1 else previous, total + value)
+    return values
+
+
+def actions_of_year(agreement, year, figures=None, previous=None, cumulative=None):
+    """The action plan of the year, judged by the action plan's own rule (``plan``), with each
+    indicator's value of the previous year and since the agreement started (when given the
+    figures of those periods), and the comments of the actions' lead organisations."""
     rows = plan.indicator_rows(agreement, plan.actions_of(agreement, year), year, figures)
+    comments = dict(
+        ActionYear.objects.filter(action__agreement=agreement, year=year).values_list(
+            "action_id", "comment"
+        )
+    )
+    manual = _manual_values(agreement, year)
+
+    def beside(entry):
+        indicator = entry["indicator"]
+        if indicator.source == Indicator.Source.COMPUTED:
+            return {
+                "previous": statistics.value_of(previous, indicator.statistic)
+                if previous
+                else None,
+                "cumulative": statistics.value_of(cumulative, indicator.statistic)
+                if cumulative
+                else None,
+            }
+        last, total = manual.get(indicator.pk, (None, None))
+        return {"previous": last, "cumulative": total}
+
     return [
         {
             "axis": row["action"].axis.number,
@@ -103,6 +140,7 @@ def _actions(agreement, year, figures):
             "partners": [org.name for org in row["action"].partner_organisations.all()],
             "starts_on": row["action"].starts_on,
             "ends_on": row["action"].ends_on,
+            "comment": comments.get(row["action"].pk, ""),
             "indicators": [
                 {
                     "name": entry["indicator"].name,
@@ -114,6 +152,7 @@ def _actions(agreement, year, figures):
                     "reached": entry["reached"],
                     "verdict": str(entry["verdict"].label),
                     "comment": entry["comment"],
+                    **beside(entry),
                 }
                 for entry in row["indicators"]
             ],
@@ -127,7 +166,16 @@ def collect(report):
     agreement = report.agreement
     department = agreement.department
     today = timezone.localdate()
+    # The governance chapter shows the state at the end of the year covered.
+    as_of = min(today, date(report.year, 12, 31))
     figures = compute_statistics(department, report.year)
+    previous = None
+    if report.year - 1 >= agreement.starts_on.year:
+        previous = compute_statistics(department, report.year - 1)
+    cumulative = statistics.compute(
+        department, period=Period(agreement.starts_on, date(report.year, 12, 31))
+    )
+    draft = BilanDraft.objects.filter(agreement=agreement, year=report.year).first()
     snapshot = {
         "report": {"id": report.pk, "year": report.year, "version": report.version},
         "generated_on": today,
@@ -165,9 +213,19 @@ def collect(report):
             for amendment in agreement.amendments.order_by("number")
         ],
         "committees": _committees(agreement, report.year),
-        "overdue_items": _overdue_items(agreement, today),
+        "as_of": as_of,
+        "overdue_items": overdue_items(
+            agreement, as_of, queries.open_follow_ups_at(agreement, as_of)
+        ),
+        "previous_statistics": previous,
+        "cumulative_statistics": cumulative,
+        "cumulative_from": agreement.starts_on,
+        "draft": {
+            "summary": draft.summary if draft else "",
+            "highlights": draft.highlights if draft else "",
+        },
         "statistics": figures,
-        "actions": _actions(agreement, report.year, figures),
+        "actions": actions_of_year(agreement, report.year, figures, previous, cumulative),
         "method": {"statistics": statistics_notes(), "masking": MASKED},
     }
-    return _jsonable(snapshot)
+    return jsonable(snapshot)

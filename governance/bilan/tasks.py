@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from ..models import Agreement, AnnualReport
+from ..models import Agreement, AnnualReport, MeetingPack
 from . import actions
 
 logger = logging.getLogger(__name__)
@@ -56,17 +56,40 @@ def _fault_pause(step):
 def generate_bilan(self, report_id):
     from . import render
 
-    if not actions.claim(report_id):
-        remaining = actions.claim_expires_in(report_id)
+    return _run(self, generate_bilan, report_id, AnnualReport, render.generate)
+
+
+@shared_task(
+    name="governance.tasks.generate_pack",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=settings.BILAN_TIME_LIMIT,
+    soft_time_limit=max(settings.BILAN_TIME_LIMIT - 30, int(settings.BILAN_TIME_LIMIT * 0.8)),
+    max_retries=MAX_RETRIES,
+)
+def generate_pack(self, pack_id):
+    """The "dossier de séance" of a meeting: the same machinery as the bilan."""
+    from ..packs import render
+
+    return _run(self, generate_pack, pack_id, MeetingPack, render.generate)
+
+
+def _run(self, task, report_id, model, produce):
+    """Claim, produce (advancing), complete — or fail with a French reason, or retry."""
+    if not actions.claim(report_id, model=model):
+        remaining = actions.claim_expires_in(report_id, model=model)
         if remaining is not None and not self.request.is_eager:
             # Another worker holds the report. If it dies, its claim expires: look again then,
             # as a new message (this is not a retry of ours).
-            logger.info("bilan %s held by another worker; looking again later", report_id)
-            generate_bilan.apply_async((report_id,), countdown=remaining + 1)
+            logger.info(
+                "%s %s held by another worker; looking again later", model.__name__, report_id
+            )
+            task.apply_async((report_id,), countdown=remaining + 1)
         return "not-claimed"
     with override(settings.LANGUAGE_CODE):
         try:
-            render.generate(report_id, on_step=_on_step(report_id))
+            produce(report_id, on_step=_on_step(report_id, model))
         except SoftTimeLimitExceeded:
             actions.fail(
                 report_id,
@@ -75,11 +98,12 @@ def generate_bilan(self, report_id):
                     "Vous pouvez demander une nouvelle génération."
                 )
                 % {"minutes": settings.BILAN_TIME_LIMIT // 60},
+                model=model,
             )
             return "failed"
         except TRANSIENT_ERRORS as error:
             if self.request.retries >= self.max_retries:
-                logger.exception("bilan %s: transient error, no retry left", report_id)
+                logger.exception("%s %s: transient error, no retry left", model.__name__, report_id)
                 actions.fail(
                     report_id,
                     _(
@@ -87,15 +111,18 @@ def generate_bilan(self, report_id):
                         "(%(tries)s essais). Vous pouvez demander une nouvelle génération."
                     )
                     % {"tries": self.request.retries + 1},
+                    model=model,
                 )
                 return "failed"
-            logger.warning("bilan %s: transient error %s, retrying", report_id, type(error))
-            actions.release(report_id, _("Nouvel essai après une erreur passagère"))
+            logger.warning(
+                "%s %s: transient error %s, retrying", model.__name__, report_id, type(error)
+            )
+            actions.release(report_id, _("Nouvel essai après une erreur passagère"), model=model)
             raise self.retry(
                 exc=error, countdown=RETRY_BACKOFF * 2**self.request.retries
             ) from error
         except Exception as error:
-            logger.exception("bilan %s: generation failed", report_id)
+            logger.exception("%s %s: generation failed", model.__name__, report_id)
             actions.fail(
                 report_id,
                 _(
@@ -103,14 +130,15 @@ def generate_bilan(self, report_id):
                     "en a été informée ; vous pouvez demander une nouvelle génération."
                 )
                 % {"kind": type(error).__name__},
+                model=model,
             )
             return "failed"
     return "ready"
 
 
-def _on_step(report_id):
+def _on_step(report_id, model=AnnualReport):
     def on_step(key, progress, label):
-        actions.advance(report_id, progress, label)
+        actions.advance(report_id, progress, label, model=model)
         _fault_pause(key)
 
     return on_step

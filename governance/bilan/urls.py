@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import drafting_views, views
 
 app_name = "bilan"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("<int:pk>/etat/", views.report_status, name="status"),
     path("<int:pk>/valider/", views.report_validate, name="validate"),
     path("<int:pk>/telecharger/", views.report_download, name="download"),
+    path("redaction/<int:pk>/<int:year>/", drafting_views.draft_overview, name="draft"),
+    path(
+        "redaction/action/<int:pk>/<int:year>/",
+        drafting_views.contribution,
+        name="contribution",
+    ),
 ]

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners.access import capability_required
 from partners.roles import Cap, has_capability
 
-from ..models import AnnualReport
+from ..models import Action, Agreement, AnnualReport
 from . import actions
 from .forms import RequestForm, ValidateForm
 from .render import pdf_response
@@ -47,7 +48,25 @@ def report_list(request):
     form = None
     if has_capability(request.user, Cap.REPORT_REQUEST):
         form = RequestForm(user=request.user)
-    return render(request, "governance/bilan/list.html", {"page": page, "form": form})
+    return render(
+        request, "governance/bilan/list.html", {"page": page, "form": form, **_drafting(request)}
+    )
+
+
+def _drafting(request):
+    """Links to the drafting of last year's bilan: the overview for the coordinators, each
+    action to write for its lead organisation."""
+    year = timezone.localdate().year - 1
+    membership = request.user.active_membership
+    own = Action.objects.none()
+    if membership is not None:
+        own = Action.objects.visible_to(request.user).filter(
+            lead_organisation=membership.organisation
+        )
+    drafts = []
+    if has_capability(request.user, Cap.REPORT_REQUEST):
+        drafts = Agreement.objects.visible_to(request.user).order_by("-starts_on")
+    return {"draft_year": year, "drafts": drafts, "own_actions": own.order_by("pk")[:20]}
 
 
 @require_POST
@@ -72,7 +91,12 @@ def report_request(request):
         "agreement__department", "validated_by_meeting__committee"
     )
     page = Paginator(reports.order_by("-year", "agreement__title", "-version"), 25).get_page(1)
-    return render(request, "governance/bilan/list.html", {"page": page, "form": form}, status=400)
+    return render(
+        request,
+        "governance/bilan/list.html",
+        {"page": page, "form": form, **_drafting(request)},
+        status=400,
+    )
 
 
 def report_detail(request, pk):
@@ -83,8 +107,11 @@ def report_detail(request, pk):
         .select_related("validated_by_meeting__committee")
     )
     form = None
-    if report.status == AnnualReport.Status.READY and has_capability(
-        request.user, Cap.REPORT_VALIDATE
+    validated = actions.validated_version(report.agreement_id, report.year)
+    if (
+        report.status == AnnualReport.Status.READY
+        and validated is None
+        and has_capability(request.user, Cap.REPORT_VALIDATE)
     ):
         form = ValidateForm(report=report)
     in_flight = report.status in actions.IN_FLIGHT
@@ -97,6 +124,7 @@ def report_detail(request, pk):
             "form": form,
             "in_flight": in_flight,
             "refresh_seconds": REFRESH_SECONDS,
+            "earliest_validation": actions.earliest_validation_day(report),
         },
     )
 
@@ -121,6 +149,13 @@ def report_status(request, pk):
 def report_validate(request, pk):
     report = _report(request, pk)
     form = ValidateForm(request.POST, report=report)
+    if form.is_valid() and not form.cleaned_data["confirm"]:
+        # First step: say what the validation makes public, and ask for confirmation.
+        return render(
+            request,
+            "governance/bilan/confirm_validation.html",
+            {"report": report, "meeting": form.cleaned_data["meeting"], "form": form},
+        )
     if form.is_valid():
         try:
             actions.validate_report(request.user, report.pk, form.cleaned_data["meeting"])
@@ -133,7 +168,13 @@ def report_validate(request, pk):
     return render(
         request,
         "governance/bilan/detail.html",
-        {"report": report, "versions": versions, "form": form, "in_flight": False},
+        {
+            "report": report,
+            "versions": versions,
+            "form": form,
+            "in_flight": False,
+            "earliest_validation": actions.earliest_validation_day(report),
+        },
         status=400,
     )
 

@@ -7,19 +7,28 @@
   CSV/XLSX exports and the bilan PDF all render;
 - ``scope``: which department, organisation and masking a person reads.
 
-``compute(department, year)`` returns the exchange format of DESIGN.md §5 (names are stable).
+``compute(department, year)`` returns the exchange format of DESIGN.md §5 (names are stable);
+``compute(department, period=Period(start, end))`` the same for any range of days (``periods``):
+``year`` is then None and ``period`` gives the days covered.
 """
+
+from django.utils import timezone
 
 from referrals.models import Outcome, RefusalReason
 
 from . import figures, masking
+from .figures import ACCOMPANIMENT_KINDS, FOLLOW_UP_KINDS, PERMIT_KINDS, PUBLICS
+from .periods import Period
 
 
-def compute(department, year, *, organisation=None, masked=True):
-    """The figures of a department and a year, in the exchange format (see the docstring)."""
+def compute(department, year=None, *, period=None, organisation=None, masked=True, today=None):
+    """The figures of a department for a year (or any ``Period``), in the exchange format."""
     department = figures.department_of(department)
-    cells, others = figures.raw_cells(department, year, organisation)
-    hidden = masking.masked_paths(cells) if masked else set()
+    period = period or Period.year(year)
+    today = today or timezone.localdate()
+    cells, others = figures.raw_cells(department, period, organisation)
+    structural = figures.structural_zeros(period, today)
+    hidden = masking.masked_paths(cells, structural) if masked else set()
 
     def shown(*path):
         return masking.shown(cells, hidden, path)
@@ -28,18 +37,16 @@ def compute(department, year, *, organisation=None, masked=True):
         return {figure: shown(*prefix, figure) for figure in figures.SLICE_FIGURES}
 
     def rate_of(*prefix):
-        accepted = cells[(*prefix, "referrals_accepted")]
-        answered = (
-            accepted + cells[(*prefix, "referrals_refused")] + cells[(*prefix, "st_redirected")]
-        )
+        accepted = (*prefix, "referrals_accepted")
+        refused = (*prefix, "referrals_refused")
+        answered = cells[accepted] + cells[refused] + cells[(*prefix, "st_redirected")]
         return masking.rate(
-            accepted,
-            answered,
-            masking.too_few(accepted, masked) or masking.too_few(answered - accepted, masked),
+            cells[accepted], answered, accepted in hidden or refused in hidden, masked
         )
 
-    answered = cells[("st_answered",)]
-    first_appointments = cells[("st_first_appointment",)]
+    def median(value, n):
+        return None if masking.too_few(n, masked) else value
+
     by_partner = []
     for index, partner in enumerate(others["by_partner"]):
         entry = dict(partner)
@@ -47,10 +54,24 @@ def compute(department, year, *, organisation=None, masked=True):
             {figure: shown("by_partner", index, figure) for figure in figures.PARTNER_FIGURES}
         )
         entry["acceptance_rate"] = rate_of("by_partner", index)
+        entry["median_days_to_answer"] = median(
+            partner["median_days_to_answer"], cells[("by_partner", index, "st_answered")]
+        )
+        entry["refusal_reasons"] = {
+            reason: shown("refusal_reasons_by_partner", index, reason)
+            for reason in RefusalReason.values
+        }
+        entry["outcomes"] = {
+            outcome: shown("outcomes_by_partner", index, outcome) for outcome in Outcome.values
+        }
         by_partner.append(entry)
+    by_month = []
+    for index, (month_year, month, _first, _next) in enumerate(period.months()):
+        by_month.append({"month": month, "year": month_year, **slice_of("by_month", index)})
     return {
         "department": department.code,
-        "year": year,
+        "year": period.start.year if period.is_year else None,
+        "period": period.as_dict(),
         "masked": masked,
         "cir_signatories": shown("cir_signatories"),
         "interviews": shown("interviews"),
@@ -63,6 +84,7 @@ def compute(department, year, *, organisation=None, masked=True):
             "not_job_seeking": shown("spe_decisions", "not_job_seeking"),
         },
         "end_of_cir_interviews": shown("end_of_cir_interviews"),
+        "oriented_not_referred": shown("oriented_not_referred"),
         "referrals_sent": shown("referrals_sent"),
         "referrals_accepted": shown("referrals_accepted"),
         "referrals_refused": shown("referrals_refused"),
@@ -75,22 +97,28 @@ def compute(department, year, *, organisation=None, masked=True):
             "cancelled": shown("referrals_by_status", "cancelled"),
         },
         "acceptance_rate": rate_of(),
-        "median_days_to_answer": (
-            None if masking.too_few(answered, masked) else others["median_days_to_answer"]
-        ),
-        "median_days_to_first_appointment": (
-            None
-            if masking.too_few(first_appointments, masked)
-            else others["median_days_to_first_appointment"]
+        "median_days_to_answer": median(others["median_days_to_answer"], cells[("st_answered",)]),
+        "median_days_to_first_appointment": median(
+            others["median_days_to_first_appointment"], cells[("st_first_appointment",)]
         ),
         "overdue": shown("overdue"),
         "answered_late": shown("answered_late"),
         "outcomes": {code: shown("outcomes", code) for code in Outcome.values},
         "refusal_reasons": {code: shown("refusal_reasons", code) for code in RefusalReason.values},
+        "outcomes_by_public": {
+            public: {code: shown("outcomes_by_public", public, code) for code in Outcome.values}
+            for public in PUBLICS
+        },
+        "outcomes_by_permit_kind": {
+            kind: {code: shown("outcomes_by_permit_kind", kind, code) for code in Outcome.values}
+            for kind in PERMIT_KINDS
+        },
+        "follow_ups": {kind: shown("follow_ups", kind) for kind in FOLLOW_UP_KINDS},
+        "accompaniments": {kind: shown("accompaniments", kind) for kind in ACCOMPANIMENT_KINDS},
         "by_partner": by_partner,
-        "by_public": {public: slice_of("by_public", public) for public in figures.PUBLICS},
-        "by_permit_kind": {kind: slice_of("by_permit_kind", kind) for kind in figures.PERMIT_KINDS},
-        "by_month": [{"month": index + 1, **slice_of("by_month", index)} for index in range(12)],
+        "by_public": {public: slice_of("by_public", public) for public in PUBLICS},
+        "by_permit_kind": {kind: slice_of("by_permit_kind", kind) for kind in PERMIT_KINDS},
+        "by_month": by_month,
     }
 
 

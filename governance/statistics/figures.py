@@ -60,8 +60,10 @@ from datetime import timedelta
 from django.db.models import (
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
@@ -76,7 +78,14 @@ from beneficiaries.models import (
 )
 from core.publics import PUBLICS, UNDER_AGE, Public, public_q
 from partners.models import Department
-from referrals.models import ACCEPTED_STATUSES, Outcome, Referral, RefusalReason, Status
+from referrals.models import (
+    ACCEPTED_STATUSES,
+    FollowUp,
+    Outcome,
+    Referral,
+    RefusalReason,
+    Status,
+)
 
 PERMIT_KINDS = tuple(PermitKind.values)
 SLICE_FIGURES = (
@@ -90,14 +99,21 @@ SLICE_FIGURES = (
 )
 PARTNER_FIGURES = ("referrals_sent", "referrals_accepted", "referrals_refused", "overdue")
 STATUS_GROUPS = ("pending", "accepted", "refused", "redirected", "cancelled")
+# The follow-up facts of art. 3.2 that partners record (referrals.FollowUp), counted by kind;
+# accompaniments also by their kind (CEJ, PPAE, ...).
+FOLLOW_UP_KINDS = tuple(FollowUp.Kind.values)
+ACCOMPANIMENT_KINDS = tuple(FollowUp.Accompaniment.values)
 
-# The scalar figures an indicator of the action plan may be computed from (Indicator.statistic).
-INDICATOR_STATISTICS = (
+# The scalar figures an indicator of the action plan may be computed from (Indicator.statistic),
+# dotted for nested ones (``statistics.value_of``): every count Passerelle records, so that no
+# fact it holds is typed by hand. (Keys longer than the field, 60, are left out.)
+TOP_LEVEL_STATISTICS = (
     "cir_signatories",
     "interviews",
     "end_of_cir_interviews",
     "oriented",
     "dispensed",
+    "oriented_not_referred",
     "referrals_sent",
     "referrals_accepted",
     "referrals_refused",
@@ -108,6 +124,24 @@ INDICATOR_STATISTICS = (
     "median_days_to_answer",
     "median_days_to_first_appointment",
 )
+
+
+def _indicator_statistics():
+    keys = list(TOP_LEVEL_STATISTICS)
+    keys += [f"follow_ups.{kind}" for kind in FOLLOW_UP_KINDS]
+    keys += [f"accompaniments.{kind}" for kind in ACCOMPANIMENT_KINDS]
+    keys += [f"outcomes.{code}" for code in Outcome.values]
+    keys += [f"refusal_reasons.{code}" for code in RefusalReason.values]
+    keys += [f"by_public.{public}.{figure}" for public in PUBLICS for figure in SLICE_FIGURES]
+    keys += [f"outcomes_by_public.{public}.{code}" for public in PUBLICS for code in Outcome.values]
+    keys += [f"by_permit_kind.{kind}.{figure}" for kind in PERMIT_KINDS for figure in SLICE_FIGURES]
+    keys += [
+        f"outcomes_by_permit_kind.{kind}.{code}" for kind in PERMIT_KINDS for code in Outcome.values
+    ]
+    return tuple(key for key in keys if len(key) <= 60)
+
+
+INDICATOR_STATISTICS = _indicator_statistics()
 
 # --- Building the queries --------------------------------------------------------------------
 
@@ -134,17 +168,18 @@ def _public_q(public, prefix=""):
 class _Aggregates:
     """Conditional counts of one query, each stored under the path of its cell."""
 
-    def __init__(self, year, month_field, aware=False):
+    def __init__(self, period, month_field, aware=False):
         self.expressions = {}
         self.paths = {}
         # Months as ranges of plain comparisons (no per-row date function: fast on SQLite too).
-        starts = [dt.date(year, month, 1) for month in range(1, 13)] + [dt.date(year + 1, 1, 1)]
-        if aware:
-            starts = [timezone.make_aware(dt.datetime.combine(day, dt.time())) for day in starts]
-        self.months = [
-            Q(**{f"{month_field}__gte": starts[i], f"{month_field}__lt": starts[i + 1]})
-            for i in range(12)
-        ]
+        self.months = []
+        for _year, _month, first, following in period.months():
+            if aware:
+                first, following = (
+                    timezone.make_aware(dt.datetime.combine(day, dt.time()))
+                    for day in (first, following)
+                )
+            self.months.append(Q(**{f"{month_field}__gte": first, f"{month_field}__lt": following}))
 
     def count(self, path, condition=None):
         alias = f"c{len(self.expressions)}"
@@ -161,8 +196,8 @@ class _Aggregates:
             self.count(
                 ("by_permit_kind", kind, figure), everything & Q(**{f"{prefix}permit_kind": kind})
             )
-        for month in range(1, 13):
-            self.count(("by_month", month - 1, figure), everything & self.months[month - 1])
+        for index, month in enumerate(self.months):
+            self.count(("by_month", index, figure), everything & month)
 
     def run(self, qs, cells):
         row = qs.aggregate(**self.expressions)
@@ -191,39 +226,63 @@ def department_of(department):
     return Department.objects.get(pk=department)
 
 
-def raw_cells(department, year, organisation=None):
-    """Every count as {path: int}, plus the figures that are not counts. Fixed queries."""
+def _aware(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def structural_zeros(period, today):
+    """The cells that are zero by construction: every cell of a month not begun on ``today``."""
+    return {
+        ("by_month", index, figure)
+        for index, (_y, _m, first, _next) in enumerate(period.months())
+        if first > today
+        for figure in SLICE_FIGURES
+    }
+
+
+def raw_cells(department, period, organisation=None):
+    """Every count as {path: int}, plus the figures that are not counts. Fixed queries (and one
+    per receiving partner for its median)."""
     cells = {}
     beneficiaries = Beneficiary.objects.of_department(department.pk)
+    days = (period.start, period.end)
 
-    # Query 1: the CIR signatories of the year, sliced.
-    files = _with_age(beneficiaries.filter(cir_signed_on__year=year))
-    aggregates = _Aggregates(year, "cir_signed_on")
+    # Query 1: the CIR signatories of the period, sliced.
+    files = _with_age(beneficiaries.filter(cir_signed_on__range=days))
+    aggregates = _Aggregates(period, "cir_signed_on")
     aggregates.sliced("cir_signatories", None, "")
     aggregates.run(files, cells)
 
-    # Query 2: the interviews of the year, by SPE decision, sliced.
+    # Query 2: the interviews of the period, by SPE decision, sliced.
     interviews = _with_age(
-        Interview.objects.filter(beneficiary__in=beneficiaries, held_on__year=year),
+        Interview.objects.filter(beneficiary__in=beneficiaries, held_on__range=days),
         "beneficiary__",
+    ).annotate(
+        st_referred=Exists(
+            Referral.objects.filter(beneficiary=OuterRef("beneficiary")).exclude(
+                status=Status.CANCELLED
+            )
+        )
     )
     personalised = Q(kind=InterviewKind.PERSONALISED)
-    aggregates = _Aggregates(year, "held_on")
+    oriented = personalised & Q(spe_decision=SpeDecision.ORIENTED)
+    aggregates = _Aggregates(period, "held_on")
     aggregates.sliced("interviews", personalised, "beneficiary__")
-    aggregates.sliced(
-        "oriented", personalised & Q(spe_decision=SpeDecision.ORIENTED), "beneficiary__"
-    )
+    aggregates.sliced("oriented", oriented, "beneficiary__")
     aggregates.sliced(
         "dispensed", personalised & Q(spe_decision=SpeDecision.DISPENSED), "beneficiary__"
     )
     for decision in (SpeDecision.ALREADY_FOLLOWED, SpeDecision.NOT_JOB_SEEKING):
         aggregates.count(("spe_decisions", decision.value), personalised & Q(spe_decision=decision))
     aggregates.count(("end_of_cir_interviews",), Q(kind=InterviewKind.END_OF_CIR))
+    aggregates.count(("oriented_not_referred",), oriented & Q(st_referred=False))
     aggregates.run(interviews, cells)
 
-    # Query 3: the referrals sent in the year, by status, reason and outcome, sliced.
+    # Query 3: the referrals sent in the period, by status, reason and outcome, sliced.
     referrals = Referral.objects.filter(
-        from_organisation__department_id=department.pk, sent_at__year=year
+        from_organisation__department_id=department.pk,
+        sent_at__gte=_aware(period.start),
+        sent_at__lt=_aware(period.end + timedelta(days=1)),
     )
     if organisation is not None:
         organisation_id = getattr(organisation, "pk", organisation)
@@ -233,7 +292,7 @@ def raw_cells(department, year, organisation=None):
     now = timezone.now()
     accepted = Q(status__in=ACCEPTED_STATUSES)
     overdue = Q(status=Status.PENDING, answer_due_at__lt=now)
-    aggregates = _Aggregates(year, "sent_at", aware=True)
+    aggregates = _Aggregates(period, "sent_at", aware=True)
     sliced_referrals = _with_age(referrals, "beneficiary__")
     aggregates.sliced("referrals_sent", None, "beneficiary__")
     aggregates.sliced("referrals_accepted", accepted, "beneficiary__")
@@ -251,32 +310,89 @@ def raw_cells(department, year, organisation=None):
             ("refusal_reasons", reason), Q(status=Status.REFUSED, refusal_reason=reason)
         )
     for outcome in Outcome.values:
-        aggregates.count(("outcomes", outcome), Q(status=Status.CLOSED, outcome=outcome))
+        closed = Q(status=Status.CLOSED, outcome=outcome)
+        aggregates.count(("outcomes", outcome), closed)
+        for public in PUBLICS:
+            aggregates.count(
+                ("outcomes_by_public", public, outcome), closed & _public_q(public, "beneficiary__")
+            )
+        for kind in PERMIT_KINDS:
+            aggregates.count(
+                ("outcomes_by_permit_kind", kind, outcome),
+                closed & Q(beneficiary__permit_kind=kind),
+            )
     aggregates.run(sliced_referrals, cells)
 
     # Query 4: the same referrals by receiving organisation.
+    partner_counts = {
+        "referrals_sent": Count("pk"),
+        "referrals_accepted": Count("pk", filter=accepted),
+        "referrals_refused": Count("pk", filter=Q(status=Status.REFUSED)),
+        "overdue": Count("pk", filter=overdue),
+        "st_redirected": Count("pk", filter=Q(status=Status.REDIRECTED)),
+        "st_answered": Count("pk", filter=Q(answered_at__isnull=False)),
+    }
+    for reason in RefusalReason.values:
+        partner_counts[f"reason_{reason}"] = Count(
+            "pk", filter=Q(status=Status.REFUSED, refusal_reason=reason)
+        )
+    for outcome in Outcome.values:
+        partner_counts[f"outcome_{outcome}"] = Count(
+            "pk", filter=Q(status=Status.CLOSED, outcome=outcome)
+        )
     partners = list(
         referrals.values("to_organisation", "to_organisation__name", "to_organisation__kind")
-        .annotate(
-            referrals_sent=Count("pk"),
-            referrals_accepted=Count("pk", filter=accepted),
-            referrals_refused=Count("pk", filter=Q(status=Status.REFUSED)),
-            overdue=Count("pk", filter=overdue),
-            st_redirected=Count("pk", filter=Q(status=Status.REDIRECTED)),
-        )
+        .annotate(**partner_counts)
         .order_by("to_organisation__name", "to_organisation")
     )
     for index, row in enumerate(partners):
-        for figure in (*PARTNER_FIGURES, "st_redirected"):
+        for figure in (*PARTNER_FIGURES, "st_redirected", "st_answered"):
             cells[("by_partner", index, figure)] = row[figure]
+        for reason in RefusalReason.values:
+            cells[("refusal_reasons_by_partner", index, reason)] = row[f"reason_{reason}"]
+        for outcome in Outcome.values:
+            cells[("outcomes_by_partner", index, outcome)] = row[f"outcome_{outcome}"]
 
-    # Queries 5 and 6: the medians.
+    # Query 5: the follow-up facts of art. 3.2 recorded in the period on those referrals.
+    follow_ups = FollowUp.objects.filter(
+        referral__from_organisation__department_id=department.pk, happened_on__range=days
+    )
+    if organisation is not None:
+        follow_ups = follow_ups.filter(
+            Q(referral__from_organisation_id=organisation_id)
+            | Q(referral__to_organisation_id=organisation_id)
+        )
+    follow_up_counts = {
+        f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in FOLLOW_UP_KINDS
+    }
+    for kind in ACCOMPANIMENT_KINDS:
+        follow_up_counts[f"acc_{kind}"] = Count(
+            "pk", filter=Q(kind=FollowUp.Kind.ACCOMPANIMENT, accompaniment=kind)
+        )
+    follow_up_counts["acc_none"] = Count(
+        "pk", filter=Q(kind=FollowUp.Kind.ACCOMPANIMENT, accompaniment="")
+    )
+    row = follow_ups.aggregate(**follow_up_counts)
+    for kind in FOLLOW_UP_KINDS:
+        cells[("follow_ups", kind)] = row[f"kind_{kind}"]
+    for kind in ACCOMPANIMENT_KINDS:
+        cells[("accompaniments", kind)] = row[f"acc_{kind}"]
+    # An accompaniment recorded without its kind counts as "other".
+    cells[("accompaniments", FollowUp.Accompaniment.OTHER.value)] += row["acc_none"]
+
+    # Queries 6 and more: the medians (overall, then per receiving partner).
     others = {
         "by_partner": [
             {
                 "organisation": row["to_organisation"],
                 "name": row["to_organisation__name"],
                 "kind": row["to_organisation__kind"],
+                "median_days_to_answer": _median_days(
+                    referrals.filter(to_organisation=row["to_organisation"]),
+                    "sent_at",
+                    "answered_at",
+                    row["st_answered"],
+                ),
             }
             for row in partners
         ],

@@ -5,6 +5,7 @@ all draw ``tables(figures)`` and ``charts(figures)``, so a figure or a label can
 between them. ``cell`` prints a value the French way where a renderer prints text (the PDF).
 """
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from beneficiaries.models import PermitKind, SpeDecision
 from core.publics import Public
 from core.spreadsheets import csv_bytes, neutralise
-from referrals.models import Outcome, RefusalReason, Status
+from referrals.models import FollowUp, Outcome, RefusalReason, Status
 
 from . import charts as svg
 from .figures import SLICE_FIGURES
@@ -31,6 +32,9 @@ FIGURE_LABELS = {
     "referrals_closed": gettext_lazy("Orientations clôturées"),
     "overdue": gettext_lazy("Orientations en retard de réponse"),
     "answered_late": gettext_lazy("Réponses hors délai"),
+    "oriented_not_referred": gettext_lazy(
+        "Orientés vers le SPE à l'entretien, sans orientation envoyée"
+    ),
     "acceptance_rate": gettext_lazy("Taux d'acceptation (%)"),
     "median_days_to_answer": gettext_lazy("Délai médian de réponse (jours)"),
     "median_days_to_first_appointment": gettext_lazy(
@@ -73,9 +77,20 @@ METHOD_NOTES = (
         "diplômés de l'enseignement supérieur. Un même dossier peut relever de plusieurs publics."
     ),
     gettext_lazy(
-        "Secret statistique : les effectifs de 1 à 4 sont affichés « < 5 ». Lorsqu'une seule "
-        "case d'une ventilation est masquée, la plus petite case voisine l'est aussi (« < 5 » "
-        "ou « ≥ 5 ») pour qu'elle ne puisse être recalculée à partir du total. Un taux ou un "
+        "Orientés sans orientation : entretiens personnalisés de la période concluant à une "
+        "orientation vers le SPE dont la personne n'a reçu aucune orientation (hors annulées)."
+    ),
+    gettext_lazy(
+        "Suivis (article 3.2) : diagnostics approfondis, entrées en accompagnement (dont CEJ), "
+        "formations complémentaires en français, demandes de reconnaissance des qualifications, "
+        "entrées en formation et emplois enregistrés par les partenaires pendant la période."
+    ),
+    gettext_lazy(
+        "Secret statistique : les effectifs de 1 à 4 sont affichés « < 5 ». Lorsqu'une case "
+        "masquée pourrait être recalculée à partir du total et des autres cases de sa "
+        "ventilation, la plus petite case voisine est masquée à son tour (« < 5 » ou « ≥ 5 ») ; "
+        "les mois non encore commencés, nuls par construction, ne sont jamais masqués. Un taux "
+        "est arrondi à l'unité et n'est affiché que s'il repose sur au moins 10 réponses ; un "
         "délai médian calculé sur moins de 5 dossiers n'est pas affiché."
     ),
 )
@@ -107,6 +122,7 @@ SUMMARY_KEYS = (
     "median_days_to_first_appointment",
     "overdue",
     "answered_late",
+    "oriented_not_referred",
 )
 
 
@@ -136,6 +152,51 @@ def cell(value, key=""):
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f")
     return str(value)
+
+
+def statistic_label(key):
+    """The label of a figure an indicator may be bound to (``figures.INDICATOR_STATISTICS``)."""
+    if key in FIGURE_LABELS:
+        return str(FIGURE_LABELS[key])
+    parts = key.split(".")
+    vocabularies = {
+        "follow_ups": (_("Suivis"), dict(FollowUp.Kind.choices)),
+        "accompaniments": (_("Accompagnements"), dict(FollowUp.Accompaniment.choices)),
+        "outcomes": (_("Issues"), dict(Outcome.choices)),
+        "refusal_reasons": (_("Motifs de refus"), dict(RefusalReason.choices)),
+    }
+    if parts[0] in vocabularies and len(parts) == 2:
+        title, labels = vocabularies[parts[0]]
+        return f"{title} : {labels.get(parts[1], parts[1])}"
+    if len(parts) == 3:
+        group = public_label(parts[1])
+        if parts[0].endswith("permit_kind"):
+            group = str(dict(PermitKind.choices).get(parts[1], parts[1]))
+        if parts[0].startswith("outcomes"):
+            return f"{group} — {_('Issues')} : {dict(Outcome.choices).get(parts[2], parts[2])}"
+        return f"{group} — {FIGURE_LABELS.get(parts[2], parts[2])}"
+    return key
+
+
+def month_label(entry, figures):
+    """ "mars" within a year, "mars 2026" when the period runs over several years."""
+    label = MONTHS[entry["month"] - 1]
+    period = figures.get("period") or {}
+    if period and period["from"][:4] != period["to"][:4]:
+        return f"{label} {entry['year']}"
+    return label
+
+
+def period_label(figures):
+    """ "2026" for a year, "du 1 janvier 2026 au 31 mars 2026" for another period."""
+    from .periods import Period
+
+    if figures.get("year"):
+        return str(figures["year"])
+    period = figures["period"]
+    return Period(
+        dt.date.fromisoformat(period["from"]), dt.date.fromisoformat(period["to"])
+    ).label()
 
 
 def _slice_columns():
@@ -180,6 +241,7 @@ def tables(figures):
                 _("Refusées"),
                 _("En retard"),
                 _("Taux d'acceptation (%)"),
+                _("Délai médian de réponse (jours)"),
             ],
             "rows": [
                 [
@@ -189,6 +251,7 @@ def tables(figures):
                     p["referrals_refused"],
                     p["overdue"],
                     _shown(p["acceptance_rate"]),
+                    _shown(p.get("median_days_to_answer")),
                 ]
                 for p in figures["by_partner"]
             ],
@@ -231,10 +294,11 @@ def tables(figures):
             "title": _("Par mois"),
             "columns": [_("Mois"), *_slice_columns()],
             "rows": [
-                [MONTHS[m["month"] - 1], *(m[f] for f in SLICE_FIGURES)]
+                [month_label(m, figures), *(m[f] for f in SLICE_FIGURES)]
                 for m in figures["by_month"]
             ],
         },
+        *breakdown_tables(figures),
     ]
     for table in result:
         table["columns"] = [str(column) for column in table["columns"]]
@@ -242,13 +306,82 @@ def tables(figures):
     return result
 
 
+def breakdown_tables(figures):
+    """Outcomes by public and permit kind, refusal reasons and outcomes by partner, the
+    follow-up facts of art. 3.2 (tables the statistics page, the spreadsheets and the PDF share)."""
+    outcome_columns = [str(label) for _code, label in Outcome.choices]
+    reason_columns = [str(label) for _code, label in RefusalReason.choices]
+    follow_up_labels = dict(FollowUp.Kind.choices)
+    tables = [
+        {
+            "slug": "issues-publics",
+            "title": _("Issues des orientations clôturées, par public"),
+            "columns": [_("Public"), *outcome_columns],
+            "rows": [
+                [public_label(public), *(values[code] for code in Outcome.values)]
+                for public, values in figures.get("outcomes_by_public", {}).items()
+            ],
+        },
+        {
+            "slug": "issues-titres",
+            "title": _("Issues des orientations clôturées, par titre de séjour"),
+            "columns": [_("Titre de séjour"), *outcome_columns],
+            "rows": [
+                [str(label), *(figures["outcomes_by_permit_kind"][kind][c] for c in Outcome.values)]
+                for kind, label in PermitKind.choices
+                if kind in figures.get("outcomes_by_permit_kind", {})
+            ],
+        },
+        {
+            "slug": "motifs-partenaires",
+            "title": _("Motifs de refus par partenaire"),
+            "columns": [_("Partenaire"), *reason_columns],
+            "rows": [
+                [p["name"], *(p["refusal_reasons"][code] for code in RefusalReason.values)]
+                for p in figures["by_partner"]
+                if "refusal_reasons" in p
+            ],
+        },
+        {
+            "slug": "issues-partenaires",
+            "title": _("Issues des orientations clôturées, par partenaire"),
+            "columns": [_("Partenaire"), *outcome_columns],
+            "rows": [
+                [p["name"], *(p["outcomes"][code] for code in Outcome.values)]
+                for p in figures["by_partner"]
+                if "outcomes" in p
+            ],
+        },
+        {
+            "slug": "suivis",
+            "title": _("Suivis des partenaires (article 3.2)"),
+            "columns": [_("Suivi"), _("Nombre")],
+            "rows": [
+                [str(follow_up_labels[kind]), value]
+                for kind, value in figures.get("follow_ups", {}).items()
+            ],
+        },
+        {
+            "slug": "accompagnements",
+            "title": _("Entrées en accompagnement, par type"),
+            "columns": [_("Accompagnement"), _("Nombre")],
+            "rows": [
+                [str(label), figures["accompaniments"][code]]
+                for code, label in FollowUp.Accompaniment.choices
+                if code in figures.get("accompaniments", {})
+            ],
+        },
+    ]
+    return tables
+
+
 def charts(figures):
     """SVG charts keyed by the slug of the table they illustrate."""
-    year = figures["year"]
+    year = period_label(figures)
     return {
         "mois": svg.line_chart(
             _("Signataires du CIR et orientations par mois, %(year)s") % {"year": year},
-            MONTHS,
+            [month_label(m, figures) for m in figures["by_month"]],
             {
                 str(FIGURE_LABELS["cir_signatories"]): [
                     m["cir_signatories"] for m in figures["by_month"]

@@ -115,6 +115,7 @@ def meeting_detail(request, pk):
         "today": timezone.localdate(),
         "can_edit": can_edit,
         "recipients": recipients(meeting) if can_edit else [],
+        "packs": meeting.packs.order_by("-version")[:5],
     }
     if can_edit:
         context.update(

@@ -125,10 +125,24 @@ def copil_meeting(agreement):
     ).first()
 
 
+def validating_copil(agreement, when=None):
+    """A COPIL meeting held after the end of the bilan's year and after its generation (by
+    default the 20 January following 2025, ``ready_report`` being generated on 10 January)."""
+    return Meeting.objects.create(
+        committee=agreement.committees.get(kind=Committee.Kind.COPIL),
+        date=when or at(2026, 1, 20),
+        place="Préfecture de Paris, salle Lutèce",
+        status=Meeting.Status.HELD,
+    )
+
+
 def ready_report(agreement, year=2025, version=1, **kwargs):
-    """A report as the task leaves it (for download and validation tests)."""
+    """A report as the task leaves it, generated on 10 January of the next year, with the
+    snapshot of its figures (for download and validation tests)."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
+
+    from governance.bilan.snapshot import collect
 
     name = default_storage.save(
         f"bilans/test/{agreement.pk}-{year}-v{version}.pdf", ContentFile(b"%PDF-1.7 test\n")
@@ -142,9 +156,10 @@ def ready_report(agreement, year=2025, version=1, **kwargs):
         pdf=name,
         sha256="0" * 64,
         snapshot={"statistics": {}},
-        generated_at=timezone.now(),
+        generated_at=at(year + 1, 1, 10),
     )
     fields.update(kwargs)
+    fields["snapshot"] = collect(AnnualReport(**fields))
     return AnnualReport.objects.create(**fields)
 
 

@@ -6,7 +6,13 @@ from django.urls import reverse
 from governance.models import AnnualReport
 from partners.models import AuditEntry
 
-from .factories import copil_meeting, other_department_agreement, paris_agreement, ready_report
+from .factories import (
+    copil_meeting,
+    other_department_agreement,
+    paris_agreement,
+    ready_report,
+    validating_copil,
+)
 
 Status = AnnualReport.Status
 
@@ -131,7 +137,8 @@ def test_the_prefecture_requests_a_bilan_and_follows_its_progress(
     callbacks[0]()
     page = client.get(response.url).content.decode()
     assert "Télécharger le PDF" in page and 'http-equiv="refresh"' not in page
-    assert "Marquer comme validé" in page
+    # The COPIL meetings of the factory were held in 2025: none may validate the 2025 bilan yet.
+    assert "Aucune réunion du COPIL ne remplit ces conditions" in page
     assert client.get(reverse("governance:bilan:status", args=[report.pk])).json()["done"]
 
 
@@ -171,29 +178,54 @@ def test_only_coordinators_request_and_validate(request, client, persona, agreem
 
 
 @pytest.mark.django_db
-def test_the_coordinator_validates_and_the_versions_show_which_one(client, prefecture, agreement):
+def test_the_coordinator_confirms_the_validation_and_the_versions_show_which_one(
+    client, prefecture, agreement
+):
     first = ready_report(agreement, version=1)
     second = ready_report(agreement, version=2)
-    meeting = copil_meeting(agreement)
+    too_early = copil_meeting(agreement)  # held in 2025, the year covered
+    meeting = validating_copil(agreement)
     client.force_login(prefecture)
-    response = client.post(
-        reverse("governance:bilan:validate", args=[second.pk]), {"meeting": meeting.pk}
-    )
+    page = client.get(reverse("governance:bilan:detail", args=[second.pk])).content.decode()
+    # Only the meeting that may validate is offered.
+    assert f'value="{meeting.pk}"' in page
+    assert f'value="{too_early.pk}"' not in page
+    url = reverse("governance:bilan:validate", args=[second.pk])
+    # First the confirmation page, saying what becomes public; nothing is validated yet.
+    response = client.post(url, {"meeting": meeting.pk})
+    assert response.status_code == 200
+    assert "Ce que la validation rend public" in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == Status.READY
+    response = client.post(url, {"meeting": meeting.pk, "confirm": "1"})
     assert response.status_code == 302
     second.refresh_from_db()
     assert (second.status, second.validated_by_meeting) == (Status.VALIDATED, meeting)
     page = client.get(reverse("governance:bilan:detail", args=[first.pk])).content.decode()
     assert page.count("Version validée") == 1
-    assert "Marquer comme validé" in page  # version 1 is still ready
+    assert "Marquer comme validé" not in page  # one validated version per year
     # Validating a second time is refused with a message.
+    response = client.post(url, {"meeting": meeting.pk, "confirm": "1"}, follow=True)
+    assert "Ce bilan est déjà validé par le COPIL." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_copil_of_the_year_covered_is_refused_on_the_page_with_a_french_message(
+    client, prefecture, agreement
+):
+    report = ready_report(agreement)
+    client.force_login(prefecture)
     response = client.post(
-        reverse("governance:bilan:validate", args=[second.pk]),
-        {"meeting": meeting.pk},
-        follow=True,
+        reverse("governance:bilan:validate", args=[report.pk]),
+        {"meeting": copil_meeting(agreement).pk, "confirm": "1"},
     )
-    assert "Seul un bilan prêt peut être validé" in response.content.decode() or (
-        "déjà validé" in response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "Le bilan 2025 ne peut être validé que par un COPIL tenu après la fin de l&#x27;année 2025"
+        in response.content.decode()
     )
+    report.refresh_from_db()
+    assert report.status == Status.READY
 
 
 @pytest.mark.django_db
@@ -207,8 +239,10 @@ def test_the_list_page_issues_a_constant_number_of_queries(
     # 1 session, 2 user, 3 active membership with its organisation, 4 count of the reports,
     # 5-6 the agreements of the request form (its choices, rendered by the field group),
     # 7 the page of reports joined with agreement, department, COPIL meeting and committee,
-    # 8 the session's second-factor device (django-otp: a coordinator's session is verified).
-    with django_assert_num_queries(8):
+    # 8 the session's second-factor device (django-otp: a coordinator's session is verified),
+    # 9 the agreements whose bilan is being drafted, 10 the actions the person's organisation
+    # leads (the drafting links).
+    with django_assert_num_queries(10):
         response = client.get(reverse("governance:bilan:list"))
     assert response.content.decode().count("fr-badge--info") == reports
 

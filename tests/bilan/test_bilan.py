@@ -1,20 +1,24 @@
 """Requesting, generating (eager Celery), validating and frozen bilans."""
 
 import hashlib
+import re
 import subprocess
+import zlib
 from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from governance.bilan import actions as bilan
 from governance.bilan import render as bilan_pdf
 from governance.bilan import snapshot
 from governance.bilan.tasks import generate_bilan, request_yearly_bilans
 from governance.models import AnnualReport, ReportFrozen
+from partners.models import AuditEntry
 
-from .factories import copil_meeting, paris_agreement, ready_report
+from .factories import at, copil_meeting, paris_agreement, ready_report, validating_copil
 
 Status = AnnualReport.Status
 
@@ -25,6 +29,15 @@ def pdf_text(report):
             ["pdftotext", "-", "-"], input=pdf.read(), capture_output=True, check=True
         ).stdout.decode()
     return " ".join(text.split())
+
+
+def pdf_pages(report):
+    """The text of each page (pdftotext separates pages with a form feed)."""
+    with report.pdf.open("rb") as pdf:
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf.read(), capture_output=True, check=True
+        ).stdout.decode()
+    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
 
 
 def request(user, agreement, year, capture):
@@ -90,6 +103,8 @@ def test_the_document_shows_governance_and_the_action_plan(
         "reached": False,
         "verdict": "Non atteint",
         "comment": "",
+        "previous": None,  # nothing entered for 2024
+        "cumulative": 2,
     }
     text = pdf_text(report)
     assert "EN RETARD SUR LA FRÉQUENCE" in text.upper()
@@ -208,12 +223,16 @@ def test_an_unexpected_error_fails_the_report_at_once(
 def test_the_copil_validates_a_ready_report_which_then_never_changes(orgs, prefecture):
     agreement = paris_agreement(orgs)
     report = ready_report(agreement)
-    meeting = copil_meeting(agreement)
+    meeting = validating_copil(agreement)
     bilan.validate_report(prefecture, report.pk, meeting)
     report.refresh_from_db()
     assert report.status == Status.VALIDATED
     assert (report.validated_by_meeting, report.validated_by) == (meeting, prefecture)
     assert report.validated_at is not None
+    # The validated document replaced the draft: its own file and fingerprint.
+    with report.pdf.open("rb") as pdf:
+        assert report.sha256 == hashlib.sha256(pdf.read()).hexdigest()
+    validated_sha = report.sha256
     report.sha256 = "1" * 64
     with pytest.raises(ReportFrozen):
         report.save()
@@ -229,7 +248,15 @@ def test_the_copil_validates_a_ready_report_which_then_never_changes(orgs, prefe
     with pytest.raises(bilan.ReportError, match="déjà validé"):
         bilan.validate_report(prefecture, report.pk, meeting)
     report.refresh_from_db()
-    assert report.sha256 == "0" * 64
+    assert report.sha256 == validated_sha
+    # Another version of the same year can no longer be validated.
+    other = ready_report(agreement, version=2)
+    with pytest.raises(bilan.ReportError, match="Une autre version du bilan 2025 est déjà validée"):
+        bilan.validate_report(prefecture, other.pk, meeting)
+    # The validation is in the audit log.
+    assert AuditEntry.objects.filter(
+        object_type="annual_report", object_id=str(report.pk), detail__startswith="validated"
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -239,17 +266,86 @@ def test_only_a_ready_report_and_a_held_copil_meeting_of_the_agreement_validate(
     agreement = paris_agreement(orgs)
     pending = AnnualReport.objects.create(agreement=agreement, year=2025, version=1)
     with pytest.raises(bilan.ReportError, match="Seul un bilan prêt"):
-        bilan.validate_report(prefecture, pending.pk, copil_meeting(agreement))
+        bilan.validate_report(prefecture, pending.pk, validating_copil(agreement))
     ready = ready_report(agreement, version=2)
     technical = Meeting.objects.filter(committee__kind=Committee.Kind.TECHNICAL).first()
-    with pytest.raises(bilan.ReportError, match="réunion tenue du COPIL"):
+    with pytest.raises(bilan.ReportError, match="réunion tenue du COPIL de cet accord"):
         bilan.validate_report(prefecture, ready.pk, technical)
-    planned = copil_meeting(agreement)
+    planned = validating_copil(agreement)
     Meeting.objects.filter(pk=planned.pk).update(status=Meeting.Status.PLANNED)
-    with pytest.raises(bilan.ReportError, match="réunion tenue du COPIL"):
+    with pytest.raises(bilan.ReportError, match="réunion tenue du COPIL de cet accord"):
         bilan.validate_report(prefecture, ready.pk, planned)
     ready.refresh_from_db()
     assert ready.status == Status.READY
+
+
+@pytest.mark.django_db
+def test_a_copil_held_in_the_year_covered_or_before_the_generation_is_refused(orgs, prefecture):
+    agreement = paris_agreement(orgs)
+    # Generated on 29/11/2026, as in the issue.
+    report = ready_report(agreement, generated_at=at(2026, 11, 29))
+    in_the_year = copil_meeting(agreement)  # 20/11/2025, within the year covered
+    with pytest.raises(
+        bilan.ReportError,
+        match=r"Le bilan 2025 ne peut être validé que par un COPIL tenu après la fin de "
+        r"l'année 2025 ; la réunion choisie s'est tenue le 20/11/2025\.",
+    ):
+        bilan.validate_report(prefecture, report.pk, in_the_year)
+    before_generation = validating_copil(agreement, when=at(2026, 3, 16))
+    with pytest.raises(
+        bilan.ReportError,
+        match=r"La réunion du COPIL du 16/03/2026 s'est tenue avant la génération de cette "
+        r"version \(29/11/2026\)",
+    ):
+        bilan.validate_report(prefecture, report.pk, before_generation)
+    report.refresh_from_db()
+    assert report.status == Status.READY
+    # The same day as the generation is fine.
+    same_day = validating_copil(agreement, when=at(2026, 11, 29, hour=16))
+    assert bilan.validate_report(prefecture, report.pk, same_day).status == Status.VALIDATED
+
+
+@pytest.mark.django_db
+def test_a_draft_says_projet_on_every_page_and_the_validated_version_does_not(
+    orgs, prefecture, django_capture_on_commit_callbacks
+):
+    agreement = paris_agreement(orgs)
+    report, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
+    pages = pdf_pages(report)
+    assert len(pages) > 3
+    assert [page for page in pages if "PROJET — non validé" not in page] == []
+    meeting = validating_copil(agreement, when=timezone.now())
+    prefecture.first_name, prefecture.last_name = "Claire", "Préfectorale"
+    prefecture.save()
+    bilan.validate_report(prefecture, report.pk, meeting)
+    report.refresh_from_db()
+    pages = pdf_pages(report)
+    assert [page for page in pages if "PROJET" in page] == []
+    text = " ".join(pages)
+    held_on = date_format(timezone.localdate(meeting.date), "j F Y")
+    assert f"Bilan validé par le comité de pilotage réuni le {held_on}." in text
+    assert "validation enregistrée par Claire Préfectorale" in text
+
+
+@pytest.mark.django_db
+def test_the_bilan_is_a_tagged_pdf_in_french(orgs, prefecture, django_capture_on_commit_callbacks):
+    agreement = paris_agreement(orgs)
+    report, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
+    with report.pdf.open("rb") as pdf:
+        info = subprocess.run(
+            ["pdfinfo", "-"], input=pdf.read(), capture_output=True, check=True
+        ).stdout.decode()
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    with report.pdf.open("rb") as pdf:
+        content = pdf.read()
+    # The catalog sits in a compressed object stream: look into every stream.
+    streams = [content]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.S):
+        try:
+            streams.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    assert any(b"/Lang (fr)" in stream for stream in streams)
 
 
 # --- Schedule ---------------------------------------------------------------------------------

@@ -1,11 +1,30 @@
 """GET /api/v1/statistics/, /agreements/ and /meetings/: figures, masking, scope, errors."""
 
+import datetime as dt
+import json
+
 import pytest
 
 from .conftest import YEAR
 from .factories import AgreementFactory, MeetingFactory
 
 M = "< 5"
+NO_REASON = dict.fromkeys(
+    ["not_eligible", "already_followed", "unreachable", "declined", "duplicate", "other"], 0
+)
+NO_OUTCOME = dict.fromkeys(
+    [
+        "job_durable",
+        "job_temporary",
+        "training_language",
+        "training_vocational",
+        "business_creation",
+        "left_territory",
+        "lost_contact",
+        "other",
+    ],
+    0,
+)
 ZERO_SLICE = dict.fromkeys(
     [
         "cir_signatories",
@@ -91,6 +110,9 @@ def test_every_figure_as_the_prefecture_sees_it(known_dataset, prefecture, api_a
             "referrals_refused": M,
             "overdue": M,
             "acceptance_rate": None,
+            "median_days_to_answer": None,  # 4 answers: too few for a median
+            "refusal_reasons": {**NO_REASON, "not_eligible": M},
+            "outcomes": {**NO_OUTCOME, "job_durable": M},
         },
         {
             "organisation": orgs["mission_locale"].pk,
@@ -101,6 +123,9 @@ def test_every_figure_as_the_prefecture_sees_it(known_dataset, prefecture, api_a
             "referrals_refused": 0,
             "overdue": 0,
             "acceptance_rate": None,
+            "median_days_to_answer": None,
+            "refusal_reasons": NO_REASON,
+            "outcomes": NO_OUTCOME,
         },
     ]
     assert figures["by_public"] == {
@@ -120,7 +145,11 @@ def test_every_figure_as_the_prefecture_sees_it(known_dataset, prefecture, api_a
         "aps": ZERO_SLICE,
         "other": ZERO_SLICE,
     }
-    months = {m["month"]: {k: v for k, v in m.items() if k != "month"} for m in figures["by_month"]}
+    assert {m["year"] for m in figures["by_month"]} == {YEAR}
+    months = {
+        m["month"]: {k: v for k, v in m.items() if k not in ("month", "year")}
+        for m in figures["by_month"]
+    }
     assert list(months) == list(range(1, 13))
     assert months[1] == _slice(M, M, 0, 0, 0, 0, 0)  # complement of September
     assert months[3] == _slice(6, 6, 6, 0, 6, M, M)
@@ -228,3 +257,62 @@ def test_meetings_are_those_of_the_department(paris, seine_saint_denis, ofii, ap
     assert body["results"][0]["committee"] == "copil"
     assert set(body["results"][0]) >= {"id", "committee", "agreement", "date", "place", "status"}
     assert client.get(f"/api/v1/meetings/{other.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_period_answers_the_figures_of_those_days_masked(known_dataset, prefecture, api_as):
+    from governance import statistics
+    from governance.statistics.periods import Period
+
+    march = {"from": f"{YEAR}-03-01", "to": f"{YEAR}-03-31"}
+    response = api_as(prefecture).get("/api/v1/statistics/", march)
+    assert response.status_code == 200
+    figures = response.json()
+    assert (figures["year"], figures["period"], figures["masked"]) == (None, march, True)
+    expected = statistics.compute(
+        prefecture.organisation.department,
+        period=Period(dt.date(YEAR, 3, 1), dt.date(YEAR, 3, 31)),
+    )
+    assert figures == json.loads(json.dumps(expected))
+    # Six of the eight files were signed in March (two in September), all referrals in March.
+    assert (figures["cir_signatories"], figures["referrals_sent"]) == (6, 6)
+    assert figures["referrals_accepted"] == M
+    assert [(m["year"], m["month"]) for m in figures["by_month"]] == [(YEAR, 3)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"from": f"{YEAR}-01-01"}, "to", "Indiquez la fin de la période."),
+        ({"to": f"{YEAR}-01-01"}, "from", "Indiquez le début de la période."),
+        (
+            {"from": f"{YEAR}-02-01", "to": f"{YEAR}-01-01"},
+            "to",
+            "La fin de la période doit suivre son début.",
+        ),
+        (
+            {"year": YEAR, "from": f"{YEAR}-01-01", "to": f"{YEAR}-03-31"},
+            "year",
+            "Indiquez soit une année, soit une période, pas les deux.",
+        ),
+        (
+            {"from": "1900-01-01", "to": f"{YEAR}-03-31"},
+            "from",
+            "Choisissez une date entre 2000 et 2100.",
+        ),
+    ],
+)
+def test_a_bad_period_answers_400_with_the_field(prefecture, api_as, query, field, message):
+    response = api_as(prefecture).get("/api/v1/statistics/", query)
+    assert response.status_code == 400
+    assert response.json()[field] == [message]
+
+
+@pytest.mark.django_db
+def test_a_date_that_does_not_exist_answers_400(prefecture, api_as):
+    response = api_as(prefecture).get(
+        "/api/v1/statistics/", {"from": f"{YEAR}-13-01", "to": f"{YEAR}-03-31"}
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["from"]

@@ -395,3 +395,27 @@ def test_home_panel_of_a_partner_reads_the_governance(client, partner, agreement
     assert 'data-testid="governance-panel"' in text
     assert "Prochaines réunions" in text
     assert "Programmer une réunion" not in text
+
+
+@pytest.mark.django_db
+def test_statistics_page_for_a_period_and_its_shortcuts(client, prefecture, known_dataset, orgs):
+    client = _login(client, prefecture)
+    march = {"from": f"{YEAR}-03-01", "to": f"{YEAR}-03-31"}
+    page = client.get("/gouvernance/statistiques/", march)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "période du 1 mars 2025 au 31 mars 2025" in text
+    # Six of the known data set's eight files were signed in March.
+    csv = client.get("/gouvernance/statistiques/synthese.csv", march).content.decode()
+    assert "Signataires du CIR;6" in csv
+    # The usual periods: the quarters of this year begun, and the last meeting of each committee.
+    MeetingFactory(
+        agreement=AgreementFactory(department=orgs["ofii"].department),
+        status="held",
+        date=timezone.now() - dt.timedelta(days=30),
+    )
+    shortcuts = client.get("/gouvernance/statistiques/").content.decode()
+    assert "1er trimestre" in shortcuts
+    assert "Depuis la dernière réunion — Comité de pilotage (COPIL)" in shortcuts
+    bad = client.get("/gouvernance/statistiques/", {"from": f"{YEAR}-03-01"})
+    assert "Indiquez la fin de la période." in bad.content.decode()

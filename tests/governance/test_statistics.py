@@ -100,8 +100,13 @@ def test_a_complementary_cell_of_five_or_more_reads_at_least_five():
 
 
 def test_a_masked_total_needs_no_complement():
-    cells = _complete({("interviews",): 3, ("oriented",): 3})
-    assert masked_paths(cells) == {("interviews",), ("oriented",)}
+    cells = {("interviews",): 3, ("oriented",): 3}
+    for figure in ("interviews", "oriented"):
+        cells[("by_permit_kind", "family", figure)] = 3
+        cells[("by_month", 0, figure)] = 3
+    hidden = masked_paths(_complete(cells))
+    # Each breakdown holds its hidden total and one hidden cell: no other cell is hidden.
+    assert hidden == set(cells)
 
 
 def _complete(cells):
@@ -163,12 +168,14 @@ def _population(orgs, size):
 @pytest.mark.parametrize("size", [8, 40])
 def test_a_fixed_number_of_queries_whatever_the_size(orgs, paris, size, django_assert_num_queries):
     _population(orgs, size)
-    # 1 files, 2 interviews, 3 referrals, 4 by partner, 5 median answer, 6 median first
-    # appointment (none held here: skipped), + 1 department when given by id.
-    with django_assert_num_queries(5):
+    # 1 files, 2 interviews, 3 referrals, 4 by partner, 5 follow-ups, one median of answers per
+    # receiving partner (2 here), 8 median answer, median first appointment (none held here:
+    # skipped), + 1 department when given by id.
+    with django_assert_num_queries(8):
         figures = compute(paris, YEAR)
     assert figures["cir_signatories"] == size
-    with django_assert_num_queries(6):
+    assert len(figures["by_partner"]) == 2
+    with django_assert_num_queries(9):
         compute(paris.pk, YEAR)
 
 
