@@ -102,6 +102,7 @@ def compute(department, year=None, *, period=None, organisation=None, masked=Tru
             others["median_days_to_first_appointment"], cells[("st_first_appointment",)]
         ),
         "overdue": shown("overdue"),
+        "unanswered": shown("unanswered"),
         "answered_late": shown("answered_late"),
         "outcomes": {code: shown("outcomes", code) for code in Outcome.values},
         "refusal_reasons": {code: shown("refusal_reasons", code) for code in RefusalReason.values},

@@ -22,8 +22,10 @@ Populations (the bilan prints ``METHOD_NOTES``, the French version of this list)
 - ``median_days_to_answer``: median of (answered_at − sent_at) over the answered referrals of the
   cohort, in days with one decimal. ``median_days_to_first_appointment``: median of
   (first_appointment_at − sent_at) over those whose first appointment was held.
-- ``overdue``: referrals of the cohort still pending after their answer deadline, at the time of
-  computation. ``answered_late``: those answered after their deadline.
+- ``overdue``: referrals of the cohort still awaiting an answer (pending or "à l'étude") after their
+  answer deadline, at the time of computation. ``unanswered`` ("sans réponse"): those escalated to
+  their sender, still unanswered well past the deadline (``referrals.tasks``); nothing expires.
+  In ``referrals_by_status``, ``pending`` counts both statuses awaiting an answer. ``answered_late``: those answered after their deadline.
 - ``outcomes``: the closed referrals of the cohort by outcome code (they add up to
   ``referrals_closed``). ``refusal_reasons``: the refused ones by reason (they add up to
   ``referrals_refused``).
@@ -80,6 +82,7 @@ from core.publics import PUBLICS, UNDER_AGE, Public, public_q
 from partners.models import Department
 from referrals.models import (
     ACCEPTED_STATUSES,
+    AWAITING_ANSWER_STATUSES,
     FollowUp,
     Outcome,
     Referral,
@@ -119,6 +122,7 @@ TOP_LEVEL_STATISTICS = (
     "referrals_refused",
     "referrals_closed",
     "overdue",
+    "unanswered",
     "answered_late",
     "acceptance_rate",
     "median_days_to_answer",
@@ -291,16 +295,21 @@ def raw_cells(department, period, organisation=None):
         )
     now = timezone.now()
     accepted = Q(status__in=ACCEPTED_STATUSES)
-    overdue = Q(status=Status.PENDING, answer_due_at__lt=now)
+    # Awaiting an answer: pending, or being examined ("à l'étude"); the deadline runs for both.
+    awaiting = Q(status__in=AWAITING_ANSWER_STATUSES)
+    overdue = awaiting & Q(answer_due_at__lt=now)
+    unanswered = awaiting & Q(escalated_at__isnull=False)
     aggregates = _Aggregates(period, "sent_at", aware=True)
     sliced_referrals = _with_age(referrals, "beneficiary__")
     aggregates.sliced("referrals_sent", None, "beneficiary__")
     aggregates.sliced("referrals_accepted", accepted, "beneficiary__")
     aggregates.sliced("referrals_refused", Q(status=Status.REFUSED), "beneficiary__")
-    for status in ("pending", "redirected", "cancelled"):
+    aggregates.count(("referrals_by_status", "pending"), awaiting)
+    for status in ("redirected", "cancelled"):
         aggregates.count(("referrals_by_status", status), Q(status=status))
     aggregates.count(("referrals_closed",), Q(status=Status.CLOSED))
     aggregates.count(("overdue",), overdue)
+    aggregates.count(("unanswered",), unanswered)
     aggregates.count(("answered_late",), Q(answered_at__gt=F("answer_due_at")))
     aggregates.count(("st_answered",), Q(answered_at__isnull=False))
     aggregates.count(("st_first_appointment",), Q(first_appointment_at__isnull=False))

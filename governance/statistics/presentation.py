@@ -31,6 +31,7 @@ FIGURE_LABELS = {
     "referrals_refused": gettext_lazy("Orientations refusées"),
     "referrals_closed": gettext_lazy("Orientations clôturées"),
     "overdue": gettext_lazy("Orientations en retard de réponse"),
+    "unanswered": gettext_lazy("Orientations sans réponse (signalées à l'émetteur)"),
     "answered_late": gettext_lazy("Réponses hors délai"),
     "oriented_not_referred": gettext_lazy(
         "Orientés vers le SPE à l'entretien, sans orientation envoyée"
@@ -121,6 +122,7 @@ SUMMARY_KEYS = (
     "median_days_to_answer",
     "median_days_to_first_appointment",
     "overdue",
+    "unanswered",
     "answered_late",
     "oriented_not_referred",
 )
