@@ -178,6 +178,7 @@ class StatisticsSerializer(serializers.Serializer):
     median_days_to_answer = serializers.FloatField(allow_null=True)
     median_days_to_first_appointment = serializers.FloatField(allow_null=True)
     overdue = CountField()
+    unanswered = CountField()
     answered_late = CountField()
     oriented_not_referred = CountField()
     outcomes = serializers.DictField(child=CountField())
