@@ -2,7 +2,6 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from dsfr.forms import DsfrBaseForm
 
 from core.csv_reader import decode
+from core.pagination import CappedPaginator
 from partners import audit
 from partners.access import audit_read, capability_required, list_records, open_record
 from partners.roles import Cap, has_capability
@@ -59,7 +59,7 @@ def filtered_files(request):
 @capability_required(Cap.BENEFICIARY_EDIT)
 def beneficiary_list(request):
     form, files = filtered_files(request)
-    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
     list_records(request.user, page.object_list, object_type=OBJECT_TYPE)
     query = request.GET.copy()
     query.pop("page", None)

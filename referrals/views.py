@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Beneficiary
+from core.pagination import CappedPaginator
 from partners import audit
 from partners.access import audit_read, capability_required, list_records, open_record
 from partners.models import User
@@ -64,7 +64,7 @@ def _filtered(request):
 @capability_required(Cap.REFERRAL_VIEW)
 def inbox(request):
     qs, form, counsellors = _filtered(request)
-    page = Paginator(for_list(overdue_first(qs)), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(for_list(overdue_first(qs)), PAGE_SIZE).get_page(request.GET.get("page"))
     list_records(request.user, page.object_list, object_type="referral")
     query = request.GET.copy()
     query.pop("page", None)
