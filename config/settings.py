@@ -184,6 +184,7 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
     "requeue-stale-bilans": {"task": "governance.tasks.requeue_stale_bilans", "schedule": 600.0},
+    "purge-exports": {"task": "partners.tasks.purge_exports", "schedule": 3600.0},
 }
 
 # --- Authentication ---------------------------------------------------------------------------
@@ -395,6 +396,11 @@ if SENTRY_DSN:
 PASSERELLE_SITE_TITLE = "Passerelle"
 REFERRAL_ANSWER_WORKING_DAYS = int(os.environ.get("REFERRAL_ANSWER_WORKING_DAYS", "10"))
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
+
+# Exports (issue "Scale"): above this many rows a list is exported by a background job, whose
+# file its requester may download for EXPORT_FILE_HOURS.
+EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", "5000"))
+EXPORT_FILE_HOURS = int(os.environ.get("EXPORT_FILE_HOURS", "24"))
 # Fault injection for the worker-crash test only (tests/bilan/test_worker_services.py):
 # "<step>:<seconds>" makes the bilan task sleep once it has reached that step. Empty in production.
 BILAN_FAULT_PAUSE = os.environ.get("BILAN_FAULT_PAUSE", "")

@@ -530,3 +530,7 @@ class Invitation(models.Model):
     @property
     def is_pending(self):
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+# The export jobs of long lists (their own module: this one is long enough).
+from .export_jobs import ExportJob  # noqa: E402, F401

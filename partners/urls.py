@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
@@ -65,4 +65,9 @@ urlpatterns += [
     path("formations/", views.training_list, name="training_list"),
     path("formations/import/", views.training_import, name="training_import"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]
+
+urlpatterns += [
+    path("exports/<int:pk>/", export_views.job_detail, name="export_job"),
+    path("exports/<int:pk>/fichier/", export_views.job_download, name="export_download"),
 ]

@@ -2,8 +2,15 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import csv_bytes, xlsx_bytes
+from partners import exports as export_jobs
+from partners.models import User
+from partners.roles import Cap, has_capability
+
+from .inbox import apply_filters, for_list, overdue_first
+from .models import Referral
 
 
 def _local(value, fmt="%Y-%m-%d %H:%M"):
@@ -64,3 +71,41 @@ def to_csv(referrals):
 
 def to_xlsx(referrals):
     return xlsx_bytes(_("Orientations"), [header(), *rows(referrals)])
+
+
+def counsellors(user):
+    """Active members of the receiving organisation (for the filters and assignment)."""
+    if not has_capability(user, Cap.REFERRAL_ANSWER):
+        return []
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=user.active_membership.organisation_id,
+            memberships__is_active=True,
+        ).order_by("last_name", "first_name")
+    )
+
+
+def filtered(user, params):
+    """(queryset, form, counsellors): the scoped referrals filtered by the inbox's query string
+    — the inbox, its exports and the export jobs share it."""
+    from .forms import InboxFilterForm
+
+    people = counsellors(user)
+    form = InboxFilterForm(params or None, counsellors=people)
+    qs = Referral.objects.visible_to(user)
+    if form.is_bound and form.is_valid():
+        qs = apply_filters(qs, form.cleaned_data)
+    elif form.is_bound:
+        qs = qs.none()
+    return qs, form, people
+
+
+SOURCE = export_jobs.Source(
+    name="referrals",
+    object_type="referral",
+    title=gettext_lazy("Orientations"),
+    file_stem="orientations",
+    records=lambda user, params: for_list(overdue_first(filtered(user, params)[0])),
+    header=header,
+    row=lambda referral: next(rows([referral])),
+)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from beneficiaries.models import Beneficiary
 from core.pagination import CappedPaginator
 from partners import audit
+from partners import exports as export_jobs
 from partners.access import audit_read, capability_required, list_records, open_record
 from partners.models import User
 from partners.roles import Cap, has_capability
@@ -18,12 +19,11 @@ from . import actions, exports, states
 from .forms import (
     ACTION_FORMS,
     FollowUpForm,
-    InboxFilterForm,
     PreferencesForm,
     SendForm,
     add_errors,
 )
-from .inbox import apply_filters, counts, for_list, overdue_first
+from .inbox import counts, for_list, overdue_first
 from .models import (
     FollowUp,
     NotificationKind,
@@ -37,28 +37,9 @@ from .recommendation import receiving_partners, recommend
 PAGE_SIZE = 50
 
 
-def _counsellors(user):
-    """Active members of the receiving organisation (for filters and assignment)."""
-    if not has_capability(user, Cap.REFERRAL_ANSWER):
-        return []
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=user.active_membership.organisation_id,
-            memberships__is_active=True,
-        ).order_by("last_name", "first_name")
-    )
-
-
 def _filtered(request):
     """The scoped referrals, filtered by the query string; (queryset, form, counsellors)."""
-    counsellors = _counsellors(request.user)
-    form = InboxFilterForm(request.GET or None, counsellors=counsellors)
-    qs = Referral.objects.visible_to(request.user)
-    if form.is_bound and form.is_valid():
-        qs = apply_filters(qs, form.cleaned_data)
-    elif form.is_bound:
-        qs = qs.none()
-    return qs, form, counsellors
+    return exports.filtered(request.user, request.GET)
 
 
 @capability_required(Cap.REFERRAL_VIEW)
@@ -125,9 +106,15 @@ def export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     qs, form, _counsellors = _filtered(request)
+    total = export_jobs.count_up_to(qs, export_jobs.threshold())
+    if total > export_jobs.threshold():
+        # A long list: a background job writes every row (nothing cut), audited once.
+        job = export_jobs.start(request.user, "referrals", fmt, request.GET, total)
+        messages.info(request, _("L'export est en préparation : suivez son avancement ici."))
+        return redirect("export_job", pk=job.pk)
     referrals = list_records(
         request.user,
-        for_list(overdue_first(qs))[:10000],
+        for_list(overdue_first(qs)),
         object_type="referral",
         action=audit.Action.EXPORT,
         detail=fmt,

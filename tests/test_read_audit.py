@@ -18,7 +18,8 @@ from django.contrib import admin
 from django.urls import URLResolver, get_resolver, reverse
 
 from beneficiaries.models import ImportJob
-from partners.models import AuditEntry
+from partners import exports
+from partners.models import AuditEntry, ExportJob
 
 from .beneficiaries.factories import valid_values
 from .factories import BeneficiaryFactory, InterviewFactory, ReferralFactory
@@ -98,6 +99,11 @@ ROUTES = {
     "member_grant_admin": MEMBERS,
     "member_remove_admin": MEMBERS,
     "member_deactivate": MEMBERS,
+    # An export job: its page shows counts only (its view is audited); its file names people.
+    "export_job": read(
+        Case("ofii", lambda r: reverse("export_job", args=[r.export.pk]), shows_name=False)
+    ),
+    "export_download": read(Case("ofii", lambda r: reverse("export_download", args=[r.export.pk]))),
     # --- beneficiaries -------------------------------------------------------------------------
     "beneficiaries:list": read(Case("ofii", lambda r: reverse("beneficiaries:list"))),
     "beneficiaries:export": read(
@@ -293,14 +299,18 @@ def read_cases():
 
 
 @pytest.fixture
-def records(orgs, ofii):
+def records(orgs, ofii, settings, tmp_path):
     """One person of OFII Paris, interviewed and referred to the Mission Locale; another without
     referral; an import job of OFII Paris."""
     person = BeneficiaryFactory(
         ofii_organisation=orgs["ofii"], last_name="Diallo", first_name="Aminata"
     )
     InterviewFactory(beneficiary=person)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    export = ExportJob.objects.create(requested_by=ofii, source="beneficiaries", fmt="csv")
+    exports.run(export.pk)
     return SimpleNamespace(
+        export=export,
         person=person,
         other=BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Karimi"),
         referral=ReferralFactory(
