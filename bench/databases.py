@@ -26,6 +26,7 @@ def environment(scale, **extra):
         SECRET_KEY=env.get("SECRET_KEY") or "bench-only-not-a-secret",
         ALLOWED_HOSTS="testserver,localhost,127.0.0.1",
         SECURE_SSL_REDIRECT="0",
+        STATIC_MANIFEST="0",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     env.update(extra)

@@ -161,10 +161,10 @@ class Beneficiary(models.Model):
         verbose_name = _("bénéficiaire")
         indexes = [
             models.Index(fields=["last_name", "first_name", "birth_date"]),
-            # The department scope in name order, anonymised files left out (issue "Scale";
+            # The list in name order, anonymised files (empty names) left out (issue "Scale";
             # a trigram index on search_key exists on PostgreSQL only: migration 0003).
             models.Index(
-                fields=["ofii_organisation", "last_name", "first_name", "id"],
+                fields=["last_name", "first_name", "id"],
                 condition=Q(anonymised_at__isnull=True),
                 name="beneficiary_visible_name",
             ),

@@ -1,7 +1,7 @@
 """Indexes of the national scale (issue "Scale"), built concurrently on PostgreSQL:
 
-- the visible files of an OFII directorate in name order, anonymised files left out (the
-  department scope and the files list's first pages);
+- the files in name order, anonymised files left out (their empty names sorted first: every
+  first page of the list walked through all of them);
 - the files of a directorate by CIR date (statistics of a department-year);
 - trigram search on the name key (pg_trgm, PostgreSQL only: ``LIKE '%word%'`` uses it).
 """
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         add_index(
             "beneficiaries.Beneficiary",
             models.Index(
-                fields=["ofii_organisation", "last_name", "first_name", "id"],
+                fields=["last_name", "first_name", "id"],
                 condition=models.Q(anonymised_at__isnull=True),
                 name="beneficiary_visible_name",
             ),
