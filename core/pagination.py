@@ -16,7 +16,12 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            # No ordering and no annotation in the count: the database stops at cap + 1 rows
+            # of an index instead of sorting the whole list first.
+            rows = rows.order_by().values("pk")
+        return min(rows[: self.cap + 1].count(), self.cap + 1)
 
     @property
     def is_capped(self):
