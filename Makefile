@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(VENV)-tools/bin/uv)
 
-.PHONY: install demo test lint format run worker clean
+.PHONY: install demo test lint format run worker clean bench
 
 $(VENV)-tools/bin/uv:
 	python3 -m venv $(VENV)-tools
@@ -40,6 +40,13 @@ format: install
 test: lint
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The benchmark (bench/README.md): PostgreSQL on BENCH_DATABASE_SERVER (default
+# postgres://postgres@127.0.0.1:5432), Redis on BENCH_REDIS_URL for the bilan's real worker.
+# SCALE=department (default) or national (both scales, and the ratio between them).
+SCALE ?= department
+bench: install
+	$(PY) -m bench $(SCALE)
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

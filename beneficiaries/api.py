@@ -177,7 +177,8 @@ class BeneficiaryViewSet(
         qs = Beneficiary.objects.visible_to(self.request.user).order_by("pk")
         number = self.request.query_params.get("ofii_number")
         if number:
-            qs = qs.filter(ofii_number__iexact=number.strip())
+            # Stored in upper case: an exact match that the unique index answers.
+            qs = qs.filter(ofii_number=number.strip().upper())
         return qs
 
     def list(self, request, *args, **kwargs):

@@ -6,4 +6,11 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = "Bénéficiaires"
 
     def ready(self):
-        from . import timeline_sources  # noqa: F401  (registers this app's timeline sources)
+        from partners import exports as export_jobs
+
+        from . import (
+            exports,
+            timeline_sources,  # noqa: F401  (registers this app's timeline sources)
+        )
+
+        export_jobs.register(exports.SOURCE)

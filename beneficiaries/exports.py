@@ -4,10 +4,13 @@ gets a leading apostrophe."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import csv_bytes, neutralise, xlsx_bytes
+from partners import exports as export_jobs
 
-from .models import SpeDecision
+from . import queries
+from .models import Beneficiary, SpeDecision
 
 
 def _yes_no(value):
@@ -68,3 +71,26 @@ def as_xlsx(beneficiaries):
 
 def file_name(extension):
     return f"beneficiaires-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def filtered(user, params):
+    """(form, queryset): the files of the list filtered by its query string ``params``, scoped
+    and sorted — the page, its exports and the export jobs share it."""
+    from .forms import BeneficiaryFilterForm
+
+    form = BeneficiaryFilterForm(params or None)
+    qs = Beneficiary.objects.visible_to(user)
+    if form.is_bound and not form.is_valid():
+        return form, queries.with_last_decision(qs.none())
+    return form, queries.filter_files(qs, form.cleaned_data if form.is_bound else {})
+
+
+SOURCE = export_jobs.Source(
+    name="beneficiaries",
+    object_type="beneficiary",
+    title=gettext_lazy("Bénéficiaires"),
+    file_stem="beneficiaires",
+    records=lambda user, params: filtered(user, params)[1],
+    header=lambda: [header for header, _getter in columns()],
+    row=lambda beneficiary: [getter(beneficiary) for _header, getter in columns()],
+)

@@ -38,6 +38,15 @@ def register_open_referral_files(query):
     return query
 
 
+def search_q(text):
+    """A file number (it holds a digit) is looked up exactly, as stored (upper case): the unique
+    index answers. Otherwise every word of the name, in any order, accents and case ignored:
+    ``search_key LIKE '%word%'``, which the trigram index serves on PostgreSQL."""
+    if any(char.isdigit() for char in text):
+        return Q(ofii_number=text.upper())
+    return Q(*[Q(search_key__contains=word) for word in name_key(text, "").split()])
+
+
 def with_last_decision(qs):
     """Annotates the SPE decision of the latest personalised interview (one subquery)."""
     latest = (
@@ -55,9 +64,7 @@ def filter_files(qs, filters, today=None):
     qs = with_last_decision(qs)
     q = (filters.get("q") or "").strip()
     if q:
-        # Every word of the name, in any order, accents and case ignored.
-        words = Q(*[Q(search_key__contains=word) for word in name_key(q, "").split()])
-        qs = qs.filter(Q(ofii_number__icontains=q) | words)
+        qs = qs.filter(search_q(q))
     if filters.get("permit_kind"):
         qs = qs.filter(permit_kind=filters["permit_kind"])
     for public in sorted(set(filters.get("public") or [])):

@@ -3,7 +3,6 @@ import json
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -14,12 +13,14 @@ from django.views.decorators.http import require_http_methods
 from dsfr.forms import DsfrBaseForm
 
 from core.csv_reader import decode
+from core.pagination import CappedPaginator
 from partners import audit
+from partners import exports as export_jobs
 from partners.access import audit_read, capability_required, list_records, open_record
 from partners.roles import Cap, has_capability
 
-from . import actions, exports, liaison, queries, rights, validation
-from .forms import BeneficiaryFilterForm, BeneficiaryForm, InterviewForm, QualificationForm
+from . import actions, exports, liaison, rights, validation
+from .forms import BeneficiaryForm, InterviewForm, QualificationForm
 from .models import (
     Beneficiary,
     Correction,
@@ -51,18 +52,13 @@ def visible_files(user):
 
 def filtered_files(request):
     """The scoped, filtered and sorted files of the list, and its filter form."""
-    form = BeneficiaryFilterForm(request.GET or None)
-    qs = Beneficiary.objects.visible_to(request.user)
-    if form.is_bound and not form.is_valid():
-        return form, queries.with_last_decision(qs.none())
-    filters = form.cleaned_data if form.is_bound else {}
-    return form, queries.filter_files(qs, filters)
+    return exports.filtered(request.user, request.GET)
 
 
 @capability_required(Cap.BENEFICIARY_EDIT)
 def beneficiary_list(request):
     form, files = filtered_files(request)
-    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
     list_records(request.user, page.object_list, object_type=OBJECT_TYPE)
     query = request.GET.copy()
     query.pop("page", None)
@@ -83,6 +79,12 @@ def beneficiary_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form, files = filtered_files(request)
+    total = export_jobs.count_up_to(files, export_jobs.threshold())
+    if total > export_jobs.threshold():
+        # A long list: a background job writes the file (one audit row for the whole export).
+        job = export_jobs.start(request.user, "beneficiaries", fmt, request.GET, total)
+        messages.info(request, _("L'export est en préparation : suivez son avancement ici."))
+        return redirect("export_job", pk=job.pk)
     files = list_records(
         request.user,
         files,

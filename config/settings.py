@@ -199,6 +199,7 @@ CELERY_BEAT_SCHEDULE = {
     "effects-relay": {"task": "effects.tasks.relay", "schedule": 60.0},
     "stuck-imports": {"task": "beneficiaries.tasks.fail_stuck_imports", "schedule": 120.0},
     "purge-audit": {"task": "partners.tasks.purge_audit", "schedule": crontab(minute=30, hour=3)},
+    "purge-exports": {"task": "partners.tasks.purge_exports", "schedule": 3600.0},
 }
 # The beat process records its own heartbeat (/health/ reports it apart from the worker's).
 CELERY_BEAT_SCHEDULER = "config.celery:HeartbeatScheduler"
@@ -484,6 +485,11 @@ if SENTRY_DSN:
 PASSERELLE_SITE_TITLE = "Passerelle"
 REFERRAL_ANSWER_WORKING_DAYS = int(os.environ.get("REFERRAL_ANSWER_WORKING_DAYS", "10"))
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
+
+# Exports (issue "Scale"): above this many rows a list is exported by a background job, whose
+# file its requester may download for EXPORT_FILE_HOURS.
+EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", "5000"))
+EXPORT_FILE_HOURS = int(os.environ.get("EXPORT_FILE_HOURS", "24"))
 # Fault injection for the worker-crash test only (tests/bilan/test_worker_services.py):
 # "<step>:<seconds>" makes the bilan task sleep once it has reached that step. Empty in production.
 BILAN_FAULT_PAUSE = os.environ.get("BILAN_FAULT_PAUSE", "")

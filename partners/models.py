@@ -586,3 +586,6 @@ class Invitation(models.Model):
 
 # Signing in: API tokens and ProConnect identities (a module of their own, registered here).
 from .auth_models import ApiToken, ProConnectIdentity  # noqa: E402, F401
+
+# The export jobs of long lists (their own module: this one is long enough).
+from .export_jobs import ExportJob  # noqa: E402, F401

@@ -35,3 +35,19 @@ def purge_audit():
     from . import audit
 
     return audit.purge(apply=True)
+
+
+@shared_task(acks_late=True)
+def run_export(job_id):
+    """Writes an export job's file (``partners.exports.run``)."""
+    from . import exports
+
+    exports.run(job_id)
+
+
+@shared_task
+def purge_exports():
+    """Deletes the export files whose download time is over."""
+    from . import exports
+
+    return exports.purge()

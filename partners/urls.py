@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, proconnect, views
+from . import account_views, export_views, proconnect, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
@@ -96,4 +96,9 @@ urlpatterns += [
         views.invitation_accept_proconnect,
         name="invitation_accept_proconnect",
     ),
+]
+
+urlpatterns += [
+    path("exports/<int:pk>/", export_views.job_detail, name="export_job"),
+    path("exports/<int:pk>/fichier/", export_views.job_download, name="export_download"),
 ]

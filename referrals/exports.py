@@ -2,8 +2,15 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import csv_bytes, xlsx_bytes
+from partners import exports as export_jobs
+from partners.roles import Cap, has_capability
+
+from . import caseload
+from .inbox import OPEN, apply_filters, for_list, overdue_first
+from .models import Referral
 
 
 def _local(value, fmt="%Y-%m-%d %H:%M"):
@@ -64,3 +71,37 @@ def to_csv(referrals):
 
 def to_xlsx(referrals):
     return xlsx_bytes(_("Orientations"), [header(), *rows(referrals)])
+
+
+def counsellors(user):
+    """The receiving organisation's active members (the filters' choices), none for the sender."""
+    if not has_capability(user, Cap.REFERRAL_ANSWER):
+        return []
+    return caseload.counsellors(user)
+
+
+def filtered(user, params):
+    """(queryset, form, counsellors): the scoped referrals filtered by the inbox's query string
+    — the inbox, its exports and the export jobs share it."""
+    from .forms import InboxFilterForm
+
+    people = counsellors(user)
+    # Without a query, the inbox (and so its export) shows the referrals still needing someone.
+    form = InboxFilterForm(params or {"status": OPEN}, counsellors=people)
+    qs = Referral.objects.visible_to(user)
+    if form.is_bound and form.is_valid():
+        qs = apply_filters(qs, form.cleaned_data)
+    elif form.is_bound:
+        qs = qs.none()
+    return qs, form, people
+
+
+SOURCE = export_jobs.Source(
+    name="referrals",
+    object_type="referral",
+    title=gettext_lazy("Orientations"),
+    file_stem="orientations",
+    records=lambda user, params: for_list(overdue_first(filtered(user, params)[0])),
+    header=header,
+    row=lambda referral: next(rows([referral])),
+)

@@ -154,6 +154,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["to_organisation", "status", "answer_due_at"]),
             models.Index(fields=["from_organisation", "status"]),
+            models.Index(fields=["from_organisation", "sent_at"], name="referral_from_sent"),
+            models.Index(fields=["to_organisation", "sent_at"], name="referral_to_sent"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +10,9 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.actions import latest_dispensation
 from beneficiaries.models import Beneficiary
+from core.pagination import CappedPaginator
 from partners import audit
+from partners import exports as export_jobs
 from partners.access import audit_read, capability_required, list_records, open_record
 from partners.models import User
 from partners.roles import Cap, has_capability
@@ -22,13 +23,12 @@ from .forms import (
     ACTION_FORMS,
     AssignForm,
     FollowUpForm,
-    InboxFilterForm,
     MessageForm,
     PreferencesForm,
     SendForm,
     add_errors,
 )
-from .inbox import OPEN, apply_filters, counts, for_list, overdue_first
+from .inbox import OPEN, counts, for_list, overdue_first
 from .messaging import mark_read, unread
 from .models import (
     Document,
@@ -44,35 +44,15 @@ from .recommendation import receiving_partners, recommend
 PAGE_SIZE = 50
 
 
-def _counsellors(user):
-    """Active members of the receiving organisation (for filters and assignment)."""
-    if not has_capability(user, Cap.REFERRAL_ANSWER):
-        return []
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=user.active_membership.organisation_id,
-            memberships__is_active=True,
-        ).order_by("last_name", "first_name")
-    )
-
-
 def _filtered(request):
     """The scoped referrals, filtered by the query string; (queryset, form, counsellors)."""
-    counsellors = _counsellors(request.user)
-    # Without a query, the inbox opens on the referrals still needing someone ("Ouvertes").
-    form = InboxFilterForm(request.GET or {"status": OPEN}, counsellors=counsellors)
-    qs = Referral.objects.visible_to(request.user)
-    if form.is_bound and form.is_valid():
-        qs = apply_filters(qs, form.cleaned_data)
-    elif form.is_bound:
-        qs = qs.none()
-    return qs, form, counsellors
+    return exports.filtered(request.user, request.GET)
 
 
 @capability_required(Cap.REFERRAL_VIEW)
 def inbox(request):
     qs, form, counsellors = _filtered(request)
-    page = Paginator(for_list(overdue_first(qs)), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(for_list(overdue_first(qs)), PAGE_SIZE).get_page(request.GET.get("page"))
     list_records(request.user, page.object_list, object_type="referral")
     query = request.GET.copy()
     query.pop("page", None)
@@ -135,9 +115,15 @@ def export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     qs, form, _counsellors = _filtered(request)
+    total = export_jobs.count_up_to(qs, export_jobs.threshold())
+    if total > export_jobs.threshold():
+        # A long list: a background job writes every row (nothing cut), audited once.
+        job = export_jobs.start(request.user, "referrals", fmt, request.GET, total)
+        messages.info(request, _("L'export est en préparation : suivez son avancement ici."))
+        return redirect("export_job", pk=job.pk)
     referrals = list_records(
         request.user,
-        for_list(overdue_first(qs))[:10000],
+        for_list(overdue_first(qs)),
         object_type="referral",
         action=audit.Action.EXPORT,
         detail=fmt,

@@ -1,6 +1,7 @@
 import html
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,9 +52,31 @@ def test_home_query_count_does_not_grow_with_organisations(
 
     before = count()
     OrganisationFactory.create_batch(20, department=paris)
+    cache.clear()  # the files summary is cached per department: count it again
     # session, user, membership (+ organisation, department), organisations of the department
     with django_assert_num_queries(before):
         client.get(reverse("home"))
+
+
+def test_the_ofii_files_summary_is_computed_once_per_department_for_a_few_minutes(
+    client, ofii, orgs
+):
+    from beneficiaries.models import Beneficiary
+
+    from .factories import BeneficiaryFactory, member_of
+
+    BeneficiaryFactory.create_batch(2, ofii_organisation=orgs["ofii"])
+    colleague = member_of(orgs["ofii"])
+    client.force_login(ofii)
+    assert client.get(reverse("home")).context["files_summary"]["total"] == 2
+    BeneficiaryFactory(ofii_organisation=orgs["ofii"])
+    client.force_login(colleague)
+    # The same department within the cache's lifetime: the figure computed for the first view.
+    assert client.get(reverse("home")).context["files_summary"]["total"] == 2
+    cache.clear()
+    assert client.get(reverse("home")).context["files_summary"]["total"] == (
+        Beneficiary.objects.filter(ofii_organisation=orgs["ofii"]).count()
+    )
 
 
 def test_home_panels_listing_names_write_their_read_audit(client, ofii, mission_locale, orgs):

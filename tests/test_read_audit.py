@@ -20,7 +20,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from beneficiaries.models import ImportJob
-from partners.models import AuditEntry
+from partners import exports
+from partners.models import AuditEntry, ExportJob
 from referrals.actions import accept
 
 from .beneficiaries.factories import valid_values
@@ -116,6 +117,11 @@ ROUTES = {
     "member_grant_admin": MEMBERS,
     "member_remove_admin": MEMBERS,
     "member_deactivate": MEMBERS,
+    # An export job: its page shows counts only (its view is audited); its file names people.
+    "export_job": read(
+        Case("ofii", lambda r: reverse("export_job", args=[r.export.pk]), shows_name=False)
+    ),
+    "export_download": read(Case("ofii", lambda r: reverse("export_download", args=[r.export.pk]))),
     # --- beneficiaries -------------------------------------------------------------------------
     "beneficiaries:list": read(Case("ofii", lambda r: reverse("beneficiaries:list"))),
     "beneficiaries:export": read(
@@ -421,7 +427,11 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
         first_permit_date=today - relativedelta(months=12),
         cir_signed_on=today - relativedelta(months=11),
     )
+    settings.MEDIA_ROOT = tmp_path / "media"
+    export = ExportJob.objects.create(requested_by=ofii, source="beneficiaries", fmt="csv")
+    exports.run(export.pk)
     return SimpleNamespace(
+        export=export,
         person=person,
         other=other,
         referral=referral,

@@ -4,6 +4,7 @@ audit of the names it shows (``list_records``) and returns what its template dis
 Templates only display: no template tag queries the database.
 """
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -24,20 +25,31 @@ from referrals.models import AWAITING_ANSWER_STATUSES, NOT_TAKEN_STATUSES, Refer
 REFERRAL_PANEL_SIZE = 8
 
 
+# The OFII home's counts run over every file of the department: computed once per department
+# for a few minutes (the same for every member of the department), not on every view.
+FILES_SUMMARY_SECONDS = 300
+
+
 def files_summary(user):
-    """Counts for the OFII home panel, computed by the database in one query (no names)."""
-    personalised = Interview.objects.filter(
-        beneficiary=OuterRef("pk"), kind=InterviewKind.PERSONALISED
-    )
-    files = Beneficiary.objects.visible_to(user)
-    summary = files.annotate(interviewed=Exists(personalised)).aggregate(
-        total=Count("pk"),
-        this_year=Count("pk", filter=Q(cir_signed_on__year=timezone.localdate().year)),
-        without_interview=Count("pk", filter=Q(interviewed=False)),
-    )
-    # The five-year path ending within 6 months, and the end-of-CIR interviews due.
-    summary["ending_soon"] = file_queries.ending_soon(files).count()
-    summary["end_of_cir"] = file_queries.end_of_cir_due(files).count()
+    """Counts for the OFII home panel (no names): the department's files, counted by the
+    database, cached per department for ``FILES_SUMMARY_SECONDS``."""
+    year = timezone.localdate().year
+    key = f"home:files_summary:{user.active_membership.organisation.department_id}:{year}"
+    summary = cache.get(key)
+    if summary is None:
+        personalised = Interview.objects.filter(
+            beneficiary=OuterRef("pk"), kind=InterviewKind.PERSONALISED
+        )
+        files = Beneficiary.objects.visible_to(user)
+        summary = files.annotate(interviewed=Exists(personalised)).aggregate(
+            total=Count("pk"),
+            this_year=Count("pk", filter=Q(cir_signed_on__year=year)),
+            without_interview=Count("pk", filter=Q(interviewed=False)),
+        )
+        # The five-year path ending within 6 months, and the end-of-CIR interviews due.
+        summary["ending_soon"] = file_queries.ending_soon(files).count()
+        summary["end_of_cir"] = file_queries.end_of_cir_due(files).count()
+        cache.set(key, summary, FILES_SUMMARY_SECONDS)
     return summary
 
 

@@ -259,7 +259,11 @@ def raw_cells(department, period, organisation=None):
 
     # Query 2: the interviews of the period, by SPE decision, sliced.
     interviews = _with_age(
-        Interview.objects.filter(beneficiary__in=beneficiaries, held_on__range=days),
+        # A join on the file (already joined for the slices), not a semi-join on every file of
+        # the department: flat from department to national scale (issue "Scale").
+        Interview.objects.filter(
+            beneficiary__ofii_organisation__department_id=department.pk, held_on__range=days
+        ),
         "beneficiary__",
     ).annotate(
         st_referred=Exists(

@@ -135,3 +135,20 @@ def test_the_api_list_issues_a_constant_number_of_queries(
     with django_assert_num_queries(5):
         response = client.get(URL)
     assert response.json()["count"] == count
+
+
+def test_the_ofii_number_lookup_is_an_exact_match_on_the_stored_upper_case_number(
+    client, ofii, orgs
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mine = BeneficiaryFactory(ofii_organisation=orgs["ofii"], ofii_number="75-2025-00042")
+    BeneficiaryFactory(ofii_organisation=orgs["ofii"], ofii_number="75-2025-000421")
+    client.force_login(ofii)
+    with CaptureQueriesContext(connection) as queries:
+        found = client.get(URL, {"ofii_number": " 75-2025-00042 "}).json()
+    assert [row["id"] for row in found["results"]] == [mine.pk]
+    lookups = [q["sql"] for q in queries.captured_queries if "ofii_number" in q["sql"]]
+    assert lookups
+    assert not any("UPPER(" in sql or "LIKE" in sql for sql in lookups)

@@ -517,3 +517,25 @@ def test_nationalities_come_from_django_countries_with_kosovo_and_stateless():
     assert "inconnu" in nationality_error("RE") and "inconnu" in nationality_error("ZZ")
     assert country_name("SN") == "Sénégal" and country_name("XK") == "Kosovo"
     assert ("XX", "Apatride ou nationalité indéterminée (XX)") in nationality_choices()
+
+
+def test_a_search_holding_a_digit_is_an_exact_file_number_lookup(client, ofii, orgs):
+    BeneficiaryFactory(ofii_organisation=orgs["ofii"], ofii_number="75-2025-00042")
+    BeneficiaryFactory(ofii_organisation=orgs["ofii"], ofii_number="75-2025-000420")
+    client.force_login(ofii)
+    url = reverse("beneficiaries:list")
+    page = client.get(url, {"q": "75-2025-00042"}).context["page_obj"]
+    assert [b.ofii_number for b in page.object_list] == ["75-2025-00042"]
+
+
+def test_a_list_longer_than_the_cap_says_so_instead_of_counting_everything(
+    client, ofii, orgs, monkeypatch
+):
+    from core.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    BeneficiaryFactory.create_batch(4, ofii_organisation=orgs["ofii"])
+    client.force_login(ofii)
+    response = client.get(reverse("beneficiaries:list"))
+    assert response.context["page_obj"].paginator.is_capped
+    assert "Plus de 2 dossiers" in response.content.decode()
