@@ -49,7 +49,8 @@ NATIONALITIES = bench.NATIONALITIES
 PERMITS = [kind for kind, weight in bench.PERMITS for _ in range(weight)]
 # Final states of the referrals (before the story is cut by "now").
 STORIES = (
-    [Status.PENDING] * 6
+    [Status.PENDING] * 5
+    + [Status.UNDER_REVIEW] * 2
     + [Status.ACCEPTED] * 10
     + [Status.IN_PROGRESS] * 25
     + [Status.CLOSED] * 40
@@ -312,6 +313,10 @@ class Department:
             referral.status = status
 
         if wanted == Status.PENDING or answered > now:
+            return referral, events, follow_ups, None
+        if wanted == Status.UNDER_REVIEW:
+            # Being examined ("à l'étude"): not an answer, the deadline still runs.
+            step(Status.UNDER_REVIEW, answered, counsellor, partner)
             return referral, events, follow_ups, None
         if wanted == Status.CANCELLED:
             step(Status.CANCELLED, answered, sender, ofii)
