@@ -12,10 +12,12 @@ from rest_framework.response import Response
 
 from beneficiaries.models import Beneficiary
 from partners.access import HasCapability, audit_read, list_records
-from partners.models import Organisation
+from partners.api_fields import VisibleRelatedField
+from partners.models import Organisation, ServiceOffer
 from partners.roles import Cap, has_capability
 
 from . import actions, states
+from .filters import ReferralFilter
 from .models import Outcome, Referral, ReferralEvent, RefusalReason
 
 
@@ -42,7 +44,8 @@ class ScopedBeneficiaryField(serializers.PrimaryKeyRelatedField):
 
 class ReferralSerializer(serializers.ModelSerializer):
     beneficiary = ScopedBeneficiaryField()
-    to_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    to_organisation = VisibleRelatedField(Organisation)
+    service_offer = VisibleRelatedField(ServiceOffer, required=False, allow_null=True)
     events = EventSerializer(many=True, read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
 
@@ -88,7 +91,6 @@ class ReferralSerializer(serializers.ModelSerializer):
             "assigned_to",
             "redirected_to",
         ]
-        extra_kwargs = {"service_offer": {"required": False, "allow_null": True}}
         # The one-open-referral rule is checked by ``actions.send`` (a field error on
         # ``to_organisation``), not by DRF's generic unique-together message.
         validators = []
@@ -104,7 +106,7 @@ class RefuseSerializer(serializers.Serializer):
 
 
 class RedirectSerializer(serializers.Serializer):
-    to_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    to_organisation = VisibleRelatedField(Organisation)
     comment = serializers.CharField()
 
 
@@ -143,7 +145,7 @@ class ReferralViewSet(
 ):
     serializer_class = ReferralSerializer
     permission_classes = [HasCapability.of(Cap.REFERRAL_VIEW)]
-    filterset_fields = ["status", "to_organisation", "beneficiary"]
+    filterset_class = ReferralFilter
 
     def get_queryset(self):
         return (
@@ -200,7 +202,7 @@ class ReferralViewSet(
 
     def _act(self, request, name, payload_class):
         referral = self.get_object()
-        payload = payload_class(data=request.data)
+        payload = payload_class(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         try:
