@@ -43,7 +43,10 @@ class ScopedBeneficiaryField(serializers.PrimaryKeyRelatedField):
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    beneficiary = ScopedBeneficiaryField()
+    # Typed as an id in the browsable API (development): its form lists no person.
+    beneficiary = ScopedBeneficiaryField(
+        style={"base_template": "input.html", "input_type": "number"}
+    )
     to_organisation = VisibleRelatedField(Organisation)
     service_offer = VisibleRelatedField(ServiceOffer, required=False, allow_null=True)
     events = EventSerializer(many=True, read_only=True)
