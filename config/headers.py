@@ -18,6 +18,9 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if request.path_info.startswith(API_PREFIX) or getattr(user, "is_authenticated", False):
+        personal = request.path_info.startswith(API_PREFIX) or getattr(
+            user, "is_authenticated", False
+        )
+        if personal and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response

@@ -51,6 +51,11 @@ class ReferralSerializer(serializers.ModelSerializer):
     service_offer = VisibleRelatedField(ServiceOffer, required=False, allow_null=True)
     events = EventSerializer(many=True, read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    # Empty until the referral is refused / closed: the schema says so (schemathesis).
+    refusal_reason = serializers.ChoiceField(
+        choices=RefusalReason.choices, allow_blank=True, read_only=True
+    )
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Referral
