@@ -7,6 +7,7 @@ lies, the drf-spectacular annotations are fixed, not the test.
 """
 
 import json
+import os
 
 import pytest
 import schemathesis
@@ -25,7 +26,8 @@ from tests.factories import BeneficiaryFactory, InterviewFactory, ReferralFactor
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 8  # per operation and persona: the whole run stays well under a minute
+# Per operation and persona: the whole run stays under a minute (FUZZ_EXAMPLES=200 digs deeper).
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 
 
 def load_schema():
