@@ -74,6 +74,8 @@ if DEBUG or env_bool("DEVDATA"):
 
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
+    "config.headers.NoStoreMiddleware",  # no-store on every signed-in and API answer
+    "csp.middleware.CSPMiddleware",
     "config.errors.FrenchErrorPagesMiddleware",
     "config.errors.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -374,6 +376,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
+# Uploaded documents (amendments…): checked by content, at most this size (core/uploads.py).
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -428,6 +432,23 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): our own scripts and styles only, no inline script, handler
+# or style (static/js/, static/css/). Images and fonts may be data: URIs (DSFR's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Logging: JSON lines with a request id and a user id, never a name (config/logs.py) --------
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # "text" for a developer's console

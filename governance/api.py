@@ -6,6 +6,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
@@ -154,6 +155,8 @@ StatisticsMonthSerializer = type(
 )
 
 
+# One object, though served by the viewset's ``list``: the schema said an array (schemathesis).
+@extend_schema_serializer(many=False)
 class StatisticsSerializer(serializers.Serializer):
     """The statistics exchange format (documentation of the response)."""
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from core.uploads import validate_upload
 from core.validators import validate_date_bounds
 from core.widgets import DateInput, DateTimeInput
 from partners.models import Organisation
@@ -71,6 +72,14 @@ class AmendmentForm(DsfrBaseForm, forms.ModelForm):
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "content_type"):  # a new upload
+            error = validate_upload(document)
+            if error:
+                raise forms.ValidationError(error)
+        return document
 
     def clean_number(self):
         number = self.cleaned_data["number"]

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from .packs import views as pack_views
-from .views import agreements, meetings
+from .views import agreements, files, meetings
 from .views import statistics as statistics_views
 
 app_name = "governance"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("accords/<int:pk>/signataires/ajouter/", agreements.signatory_add, name="signatory_add"),
     path("accords/<int:pk>/axes/ajouter/", agreements.axis_add, name="axis_add"),
     path("accords/<int:pk>/avenants/ajouter/", agreements.amendment_add, name="amendment_add"),
+    path("avenants/<int:pk>/document/", files.amendment_document, name="amendment_document"),
     path("accords/<int:pk>/resiliation/", agreements.termination, name="termination"),
     path("accords/<int:pk>/plan-d-actions/", agreements.action_plan, name="action_plan"),
     path(

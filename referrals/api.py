@@ -13,11 +13,13 @@ from rest_framework.response import Response
 from beneficiaries.models import Beneficiary
 from core.validators import validate_date_bounds
 from partners.access import HasCapability, audit_read, list_records
-from partners.models import Organisation
+from partners.api_fields import VisibleRelatedField
+from partners.models import Organisation, ServiceOffer
 from partners.roles import Cap, has_capability
 
 from . import actions, caseload, messaging, states
 from .files import serve as serve_document
+from .filters import ReferralFilter
 from .models import (
     FOLLOWED_STATUSES,
     Document,
@@ -51,10 +53,19 @@ class ScopedBeneficiaryField(serializers.PrimaryKeyRelatedField):
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    beneficiary = ScopedBeneficiaryField()
-    to_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    # Typed as an id in the browsable API (development): its form lists no person.
+    beneficiary = ScopedBeneficiaryField(
+        style={"base_template": "input.html", "input_type": "number"}
+    )
+    to_organisation = VisibleRelatedField(Organisation)
+    service_offer = VisibleRelatedField(ServiceOffer, required=False, allow_null=True)
     events = EventSerializer(many=True, read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    # Empty until the referral is refused / closed: the schema says so (schemathesis).
+    refusal_reason = serializers.ChoiceField(
+        choices=RefusalReason.choices, allow_blank=True, read_only=True
+    )
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Referral
@@ -98,7 +109,6 @@ class ReferralSerializer(serializers.ModelSerializer):
             "assigned_to",
             "redirected_to",
         ]
-        extra_kwargs = {"service_offer": {"required": False, "allow_null": True}}
         # The one-open-referral rule is checked by ``actions.send`` (a field error on
         # ``to_organisation``), not by DRF's generic unique-together message.
         validators = []
@@ -116,7 +126,7 @@ class RefuseSerializer(serializers.Serializer):
 
 
 class RedirectSerializer(serializers.Serializer):
-    to_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    to_organisation = VisibleRelatedField(Organisation)
     comment = serializers.CharField()
 
 
@@ -198,7 +208,7 @@ class ReferralViewSet(
 ):
     serializer_class = ReferralSerializer
     permission_classes = [HasCapability.of(Cap.REFERRAL_VIEW)]
-    filterset_fields = ["status", "to_organisation", "beneficiary"]
+    filterset_class = ReferralFilter
 
     def get_queryset(self):
         qs = Referral.objects.visible_to(self.request.user)
@@ -279,7 +289,7 @@ class ReferralViewSet(
 
     def _act(self, request, name, payload_class):
         referral = self.get_object()
-        payload = payload_class(data=request.data)
+        payload = payload_class(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         try:

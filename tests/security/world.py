@@ -1,0 +1,186 @@
+"""The data of the access matrix: two departments, built once per test module.
+
+Paris (75) and Seine-Saint-Denis (93) each hold one of everything (a person interviewed and
+referred, an import, an agreement with its plan, a meeting, an amendment with its document, a
+ready bilan, contacts, offers). Every name that must not leak carries a marker that appears
+nowhere else, so that a page, an export or a JSON answer can be searched for it.
+
+Personas (DESIGN.md §4): ``ofii`` (auditor, OFII Paris, admin), ``receiver`` (Mission Locale
+Paris, admin: the Paris referral is addressed to it), ``other_org`` (Cap emploi Paris: another
+organisation of the same department), ``coordinator`` (préfecture, admin), ``partner``
+(association), ``platform_admin`` (superuser), ``other_dept`` (OFII 93, admin), ``deactivated``
+(a Paris member whose membership was deactivated), ``anonymous``.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from beneficiaries.models import ImportJob
+from governance.models import (
+    Action,
+    Agreement,
+    Amendment,
+    AnnualReport,
+    Axis,
+    Committee,
+    FollowUpItem,
+    Indicator,
+    IndicatorYear,
+    Meeting,
+)
+from partners.models import Membership, OrganisationKind
+from tests.factories import (
+    BeneficiaryFactory,
+    DepartmentFactory,
+    InterviewFactory,
+    OrganisationFactory,
+    ReferralFactory,
+    UserFactory,
+    member_of,
+)
+from tests.partners.factories import ContactFactory, ServiceOfferFactory
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+YEAR = timezone.localdate().year
+
+
+def _department(code, label):
+    """One department's organisations, people and records; ``label`` marks every name."""
+    department = DepartmentFactory(code=code)
+
+    def org(kind, name):
+        return OrganisationFactory(kind=kind, department=department, name=f"{name} {label}")
+
+    orgs = SimpleNamespace(
+        ofii=org(OrganisationKind.OFII, "OFII"),
+        mission_locale=org(OrganisationKind.MISSION_LOCALE, "Mission Locale"),
+        cap_emploi=org(OrganisationKind.CAP_EMPLOI, "Cap emploi"),
+        prefecture=org(OrganisationKind.PREFECTURE, "Préfecture"),
+        partner=org(OrganisationKind.ASSOCIATION, "Association"),
+    )
+    ofii = member_of(orgs.ofii, is_admin=True)
+    receiver = member_of(orgs.mission_locale, is_admin=True)
+    person = BeneficiaryFactory(
+        ofii_organisation=orgs.ofii,
+        last_name=f"Nom{label}",
+        first_name=f"Prenom{label}",
+        ofii_number=f"{code}-2025-9{code}01",
+    )
+    InterviewFactory(beneficiary=person)
+    referral = ReferralFactory(
+        beneficiary=person,
+        from_organisation=orgs.ofii,
+        to_organisation=orgs.mission_locale,
+        sender=ofii,
+    )
+    agreement = Agreement.objects.create(
+        department=department,
+        title=f"Accord {label}",
+        starts_on=datetime.date(YEAR - 2, 1, 1),
+        ends_on=datetime.date(YEAR + 2, 1, 1),
+        status=Agreement.Status.IN_FORCE,
+    )
+    copil = Committee.objects.create(agreement=agreement, kind=Committee.Kind.COPIL)
+    meeting = Meeting.objects.create(
+        committee=copil,
+        date=timezone.now() - datetime.timedelta(days=1),
+        place=f"Salle {label}",
+        status=Meeting.Status.PLANNED,
+    )
+    axis = Axis.objects.create(agreement=agreement, number=1, title=f"Axe {label}")
+    action = Action.objects.create(
+        agreement=agreement,
+        axis=axis,
+        title=f"Action {label}",
+        lead_organisation=orgs.ofii,
+        starts_on=datetime.date(YEAR - 1, 1, 1),
+        status=Action.Status.IN_PROGRESS,
+    )
+    indicator = Indicator.objects.create(
+        action=action, name=f"Indicateur {label}", source=Indicator.Source.MANUAL
+    )
+    IndicatorYear.objects.create(indicator=indicator, year=YEAR, target=4, value=2)
+    follow_up = FollowUpItem.objects.create(
+        meeting=meeting,
+        description=f"Suivi {label}",
+        owner=orgs.mission_locale,
+        due_on=datetime.date(YEAR, 12, 1),
+    )
+    amendment = Amendment(
+        agreement=agreement, number=1, signed_on=datetime.date(YEAR - 1, 3, 1), summary="Objet"
+    )
+    amendment.document.save(f"avenant-{code}.pdf", ContentFile(PDF), save=False)
+    amendment.save()
+    report = AnnualReport(
+        agreement=agreement,
+        year=YEAR - 1,
+        version=1,
+        status=AnnualReport.Status.READY,
+        progress=100,
+        sha256="0" * 64,
+        snapshot={"statistics": {}},
+        generated_at=timezone.now(),
+    )
+    report.pdf.save(f"bilan-{code}.pdf", ContentFile(PDF), save=False)
+    report.save()
+    extra = Membership.objects.create(
+        user=UserFactory(last_name=f"Membre{label}"), organisation=orgs.mission_locale
+    )
+    return SimpleNamespace(
+        department=department,
+        orgs=orgs,
+        ofii=ofii,
+        receiver=receiver,
+        person=person,
+        referral=referral,
+        job=ImportJob.objects.create(
+            organisation=orgs.ofii, created_by=ofii, file_name=f"import-{code}.csv"
+        ),
+        agreement=agreement,
+        meeting=meeting,
+        action=action,
+        indicator=indicator,
+        follow_up=follow_up,
+        amendment=amendment,
+        report=report,
+        organisation=orgs.mission_locale,
+        contact=ContactFactory(organisation=orgs.mission_locale, name=f"Contact {label}"),
+        offer=ServiceOfferFactory(organisation=orgs.mission_locale, title=f"Offre {label}"),
+        membership=extra,
+    )
+
+
+class Missing:
+    """A record that does not exist: every id it is asked for is unused."""
+
+    pk = 987654321
+
+    def __getattr__(self, name):
+        return self.pk
+
+
+def build():
+    """Paris (the records the personas reach) and Seine-Saint-Denis (out of their scope)."""
+    paris = _department("75", "Lutecezz")
+    other = _department("93", "Bobignyzz")
+    deactivated_membership = Membership.objects.create(
+        user=UserFactory(is_active=False),
+        organisation=paris.orgs.cap_emploi,
+        is_active=False,
+        deactivated_at=timezone.now(),
+    )
+    personas = {
+        "anonymous": None,
+        "ofii": paris.ofii,
+        "receiver": paris.receiver,
+        "other_org": member_of(paris.orgs.cap_emploi),
+        "coordinator": member_of(paris.orgs.prefecture, is_admin=True),
+        "partner": member_of(paris.orgs.partner),
+        "platform_admin": UserFactory(is_superuser=True, is_staff=True),
+        "other_dept": other.ofii,
+        "deactivated": deactivated_membership.user,
+    }
+    return SimpleNamespace(own=paris, foreign=other, missing=Missing(), personas=personas)
