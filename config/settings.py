@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "referrals",
     "governance",
+    "exchange",
     "web",
 ]
 # Development data (load_demo, bench_bilan, the tests' builder): never installed in production.
@@ -317,7 +318,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Pages by number; by cursor on (updated_at, id) with ``updated_since`` (incremental sync).
+    "DEFAULT_PAGINATION_CLASS": "partners.api_sync.SyncPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -357,6 +359,7 @@ SPECTACULAR_SETTINGS = {
         "RefusalReasonEnum": "referrals.models.RefusalReason",
         "OutcomeEnum": "referrals.models.Outcome",
         "ReferralDocumentKindEnum": "referrals.models.Document.Kind",
+        "WebhookEventEnum": "exchange.models.Event",
     },
 }
 
