@@ -202,3 +202,6 @@ class ReconciliationRow(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["name_key", "birth_date"], name="reconciliation_name_idx")]
+
+    def __str__(self):
+        return f"line of run {self.run_id}"
