@@ -71,6 +71,7 @@ from beneficiaries.models import (
     Beneficiary,
     Interview,
     InterviewKind,
+    JobSeekerStatus,
     PermitKind,
     SpeDecision,
 )
@@ -200,6 +201,8 @@ def raw_cells(department, year, organisation=None):
     files = _with_age(beneficiaries.filter(cir_signed_on__year=year))
     aggregates = _Aggregates(year, "cir_signed_on")
     aggregates.sliced("cir_signatories", None, "")
+    # Registered with the SPE (France Travail's list, matched by exchange.reconciliation).
+    aggregates.count(("registered_spe",), Q(job_seeker_status=JobSeekerStatus.REGISTERED))
     aggregates.run(files, cells)
 
     # Query 2: the interviews of the year, by SPE decision, sliced.
