@@ -34,9 +34,12 @@ def parse_moment(value):
     """An aware datetime from ISO 8601 (a date alone is its midnight, Paris time); None if
     invalid."""
     value = (value or "").strip().replace(" ", "+")  # an unencoded "+02:00" arrives as a space
-    moment = parse_datetime(value)
+    try:
+        moment = parse_datetime(value)
+        day = None if moment else parse_date(value)
+    except ValueError:  # well formed, but no such day or time
+        return None
     if moment is None:
-        day = parse_date(value)
         if day is None:
             return None
         moment = timezone.datetime(day.year, day.month, day.day)

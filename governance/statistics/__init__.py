@@ -59,9 +59,7 @@ def compute(department, year, *, organisation=None, masked=True):
             cells[("registered_spe",)],
             cells[("cir_signatories",)],
             masking.too_few(cells[("registered_spe",)], masked)
-            or masking.too_few(
-                cells[("cir_signatories",)] - cells[("registered_spe",)], masked
-            ),
+            or masking.too_few(cells[("cir_signatories",)] - cells[("registered_spe",)], masked),
         ),
         "interviews": shown("interviews"),
         "oriented": shown("oriented"),
