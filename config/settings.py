@@ -345,8 +345,12 @@ API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(2 * 1024 * 102
 API_MAX_JSON_DEPTH = 20
 SPECTACULAR_SETTINGS = {
     "TITLE": "Passerelle API",
-    "DESCRIPTION": "Échange automatisé de données entre les partenaires de l'accord (axe 3).",
-    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Échange automatisé de données entre les partenaires de l'accord (axe 3). Guide, "
+        "synchronisation, webhooks et CHANGELOG : docs/api.md. Les champs sont ajoutés, "
+        "jamais renommés."
+    ),
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Served from our own static files: no third-party CDN.

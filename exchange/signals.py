@@ -18,8 +18,14 @@ def _on_referral_event(sender, instance, created, raw=False, **kwargs):
 
 def _on_message(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
+        from django.utils import timezone
+
+        from referrals.models import Referral
+
         from . import webhooks
 
+        # A new message is a change of its referral for the incremental sync.
+        Referral.objects.filter(pk=instance.referral_id).update(updated_at=timezone.now())
         webhooks.message_posted(instance)
 
 

@@ -149,3 +149,19 @@ def test_a_deleted_offer_leaves_a_tombstone_for_its_department(api_as, orgs, ofi
     assert [(row["id"], row["reason"]) for row in rows["results"]] == [(offer_id, "deleted")]
     assert api_as(ofii93).get(reverse("tombstone-list")).json()["count"] == 0
     assert Tombstone.objects.count() == 1
+
+
+def test_a_new_message_brings_its_referral_into_the_sync(api_as, orgs, ofii, mission_locale):
+    from referrals import messaging
+
+    referral = ReferralFactory(
+        beneficiary=BeneficiaryFactory(ofii_organisation=orgs["ofii"]),
+        sender=ofii,
+        to_organisation=orgs["mission_locale"],
+    )
+    since = timezone.now().isoformat()
+    client = api_as(mission_locale)
+    assert client.get(reverse("referral-list"), {"updated_since": since}).json()["results"] == []
+    messaging.post_message(ofii, referral, text="Bonjour")
+    rows = client.get(reverse("referral-list"), {"updated_since": since}).json()["results"]
+    assert [row["id"] for row in rows] == [referral.pk]
