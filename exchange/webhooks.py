@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from effects.models import Effect
 from effects.outbox import enqueue
 from partners import audit
 from partners.models import Membership
@@ -240,10 +241,21 @@ def _succeeded(delivery, code):
     WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(consecutive_failures=0)
 
 
+def _last_try(delivery):
+    """Is this the outbox's last try of the delivery (it then stops retrying)?"""
+    attempts = (
+        Effect.objects.filter(key=f"webhook-{delivery.pk}")
+        .values_list("attempts", flat=True)
+        .first()
+    )
+    return attempts is not None and attempts >= settings.EFFECT_MAX_ATTEMPTS
+
+
 def _failed(delivery, code, error):
+    last = _last_try(delivery)
     with transaction.atomic():
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=WebhookDelivery.Status.FAILED,
+            status=WebhookDelivery.Status.ABANDONED if last else WebhookDelivery.Status.FAILED,
             attempts=F("attempts") + 1,
             last_status_code=code,
             last_error=error[:300],

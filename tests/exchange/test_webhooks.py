@@ -190,6 +190,7 @@ def test_only_the_organisation_admins_and_its_system_manage_webhooks(
 
 def test_the_page_registers_lists_and_refuses_in_french(client, france_travail_admin):
     client.force_login(france_travail_admin)
+    assert reverse("exchange:webhooks") in client.get(reverse("account")).content.decode()
     refused = client.post(
         reverse("exchange:webhooks"), {"url": "https://10.0.0.1/in", "events": ["referral.sent"]}
     )
@@ -221,3 +222,18 @@ def test_the_signature_is_hmac_sha256_of_timestamp_dot_body():
     assert webhooks.sign("k", 1700000000, b"{}") == (
         "sha256=" + __import__("hmac").new(b"k", b"1700000000.{}", "sha256").hexdigest()
     )
+
+
+def test_a_delivery_failing_at_the_outbox_last_try_is_abandoned(
+    receiver, france_travail_admin, ofii, person, orgs, settings, django_capture_on_commit_callbacks
+):
+    settings.EFFECT_MAX_ATTEMPTS = 2
+    endpoint = endpoint_for(france_travail_admin, receiver.url)
+    receiver.statuses = [503]
+    send(ofii, person, orgs, django_capture_on_commit_callbacks)
+    relay_later(django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.status == WebhookDelivery.Status.ABANDONED
+    assert delivery.last_status_code == 503
+    assert len(receiver.requests) == settings.EFFECT_MAX_ATTEMPTS
+    assert relay_later(django_capture_on_commit_callbacks) == []
