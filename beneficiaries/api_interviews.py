@@ -4,6 +4,7 @@ every read audited. The situation notes of an interview stay the OFII's."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 
 from partners.access import HasCapability, audit_read, list_records
 from partners.roles import Cap, Role, role_of
@@ -102,7 +103,7 @@ class FileRecordViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
         audit_read(request.user, record, object_type=self.object_type, channel="api")
-        return super().retrieve(request, *args, **kwargs)
+        return Response(self.get_serializer(record).data)
 
 
 @extend_schema_view(
