@@ -146,7 +146,10 @@ class BeneficiarySerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("ofii_number", str, description="Numéro de dossier OFII exact")
+            OpenApiParameter("ofii_number", str, description="Numéro de dossier OFII exact"),
+            OpenApiParameter(
+                "france_travail_id", str, description="Identifiant France Travail exact"
+            ),
         ]
     )
 )
@@ -157,7 +160,8 @@ class BeneficiaryViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Beneficiary files in the caller's scope. ``?ofii_number=`` finds one file by number."""
+    """Beneficiary files in the caller's scope. ``?ofii_number=`` finds one file by number,
+    ``?france_travail_id=`` by France Travail identifier (exact, any case)."""
 
     serializer_class = BeneficiarySerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -179,6 +183,9 @@ class BeneficiaryViewSet(
         if number:
             # Stored in upper case: an exact match that the unique index answers.
             qs = qs.filter(ofii_number=number.strip().upper())
+        france_travail_id = self.request.query_params.get("france_travail_id")
+        if france_travail_id:
+            qs = qs.filter(france_travail_id__iexact=france_travail_id.strip())
         return qs
 
     def list(self, request, *args, **kwargs):

@@ -209,6 +209,7 @@ class Beneficiary(models.Model):
                 name="beneficiary_visible_name",
             ),
             models.Index(fields=["ofii_organisation", "cir_signed_on"], name="beneficiary_org_cir"),
+            models.Index(fields=["updated_at", "id"], name="beneficiary_sync_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -396,12 +397,14 @@ class Interview(models.Model):
     )
     notes = models.TextField(_("observations"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OfFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on", "-created_at"]
         verbose_name = _("entretien")
+        indexes = [models.Index(fields=["updated_at", "id"], name="interview_sync_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="personalised") | ~Q(spe_decision=""),
@@ -450,12 +453,14 @@ class Qualification(models.Model):
     result = models.CharField(_("résultat"), max_length=20, choices=Result.choices, blank=True)
     result_on = models.DateField(_("résultat le"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OfFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("qualification")
+        indexes = [models.Index(fields=["updated_at", "id"], name="qualification_sync_idx")]
 
     def __str__(self):
         return self.title

@@ -4,9 +4,13 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 import beneficiaries.api
+import beneficiaries.api_interviews
+import exchange.api
 import governance.api
 import partners.api
+import partners.api_directory
 import referrals.api
+import referrals.api_followups
 
 
 # No format suffixes (``/referrals/1/accept.json``): JSON is the one format, and suffixes on action
@@ -16,7 +20,16 @@ class Router(DefaultRouter):
 
 
 router = Router()
-for module in (partners.api, beneficiaries.api, referrals.api, governance.api):
+for module in (
+    partners.api,
+    partners.api_directory,
+    beneficiaries.api,
+    beneficiaries.api_interviews,
+    referrals.api,
+    referrals.api_followups,
+    governance.api,
+    exchange.api,
+):
     module.register(router)
 
 urlpatterns = [

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "referrals",
     "governance",
+    "exchange",
     "web",
 ]
 # Development data (load_demo, bench_bilan, the tests' builder): never installed in production.
@@ -320,7 +321,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Pages by number; by cursor on (updated_at, id) with ``updated_since`` (incremental sync).
+    "DEFAULT_PAGINATION_CLASS": "partners.api_sync.SyncPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -346,8 +348,12 @@ API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(2 * 1024 * 102
 API_MAX_JSON_DEPTH = 20
 SPECTACULAR_SETTINGS = {
     "TITLE": "Passerelle API",
-    "DESCRIPTION": "Échange automatisé de données entre les partenaires de l'accord (axe 3).",
-    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Échange automatisé de données entre les partenaires de l'accord (axe 3). Guide, "
+        "synchronisation, webhooks et CHANGELOG : docs/api.md. Les champs sont ajoutés, "
+        "jamais renommés."
+    ),
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Served from our own static files: no third-party CDN.
@@ -360,6 +366,7 @@ SPECTACULAR_SETTINGS = {
         "RefusalReasonEnum": "referrals.models.RefusalReason",
         "OutcomeEnum": "referrals.models.Outcome",
         "ReferralDocumentKindEnum": "referrals.models.Document.Kind",
+        "WebhookEventEnum": "exchange.models.Event",
     },
 }
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("beneficiaires/", include("beneficiaries.urls")),
     path("orientations/", include("referrals.urls")),
     path("gouvernance/", include("governance.urls")),
+    path("echanges/", include("exchange.urls")),
     path("", include("web.urls")),
     path("", include("partners.urls")),
 ]

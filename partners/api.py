@@ -206,5 +206,5 @@ class ServiceOfferViewSet(DirectoryViewSet):
 def register(router):
     """Partners' API resources (organisations, offers) are registered here."""
     router.register("organisations", OrganisationViewSet, basename="organisation")
-    router.register("offers", ServiceOfferViewSet, basename="offer")
+    # "offers" (read and write): partners.api_directory.
     router.register("auth/tokens", ApiTokenViewSet, basename="apitoken")

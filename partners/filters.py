@@ -28,8 +28,8 @@ from .models import (
     TrainingOffer,
 )
 
-# Parameters that are not filters: pagination and format.
-NON_FILTER_PARAMETERS = {"page", "format"}
+# Parameters that are not filters: pagination (by page, or by cursor for a sync) and format.
+NON_FILTER_PARAMETERS = {"page", "format", "updated_since", "cursor"}
 
 YES_NO = [("true", _("oui")), ("false", _("non"))]
 

@@ -62,12 +62,14 @@ class Organisation(models.Model):
     address = models.TextField(_("adresse"), blank=True)
     notification_email = models.EmailField(_("adresse de notification"), blank=True)
     receives_referrals = models.BooleanField(_("reçoit des orientations"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DepartmentScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["department__code", "name"]
         verbose_name = _("organisation")
+        indexes = [models.Index(fields=["updated_at", "id"], name="organisation_sync_idx")]
         constraints = [
             models.UniqueConstraint(fields=["department", "name"], name="organisation_unique_name")
         ]
@@ -419,12 +421,14 @@ class ServiceOffer(models.Model):
     languages = models.JSONField(_("langues parlées"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     last_reviewed_on = models.DateField(_("dernière mise à jour"), default=timezone.localdate)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ServiceOfferQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "title"]
         verbose_name = _("offre de service")
+        indexes = [models.Index(fields=["updated_at", "id"], name="offer_sync_idx")]
 
     def __str__(self):
         return self.title
@@ -469,12 +473,14 @@ class Resource(models.Model):
     address = models.CharField(_("adresse"), max_length=255, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     website = models.URLField(_("site"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DepartmentScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "name"]
         verbose_name = _("ressource")
+        indexes = [models.Index(fields=["updated_at", "id"], name="resource_sync_idx")]
 
     def __str__(self):
         return self.name
@@ -519,12 +525,14 @@ class TrainingOffer(models.Model):
     places = models.PositiveIntegerField(_("places"), null=True, blank=True)
     # Counted down by the prescriptions that name the session (beneficiaries.actions).
     places_taken = models.PositiveIntegerField(_("places prescrites"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DepartmentScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_on", "title"]
         verbose_name = _("formation")
+        indexes = [models.Index(fields=["updated_at", "id"], name="training_sync_idx")]
 
     def __str__(self):
         return self.title

@@ -397,7 +397,7 @@ def assign(actor, referral_ids, counsellor, *, channel="web"):
             .values_list("pk", "status")
         )
         ids = [pk for pk, _status in rows]
-        Referral.objects.filter(pk__in=ids).update(assigned_to=counsellor)
+        Referral.objects.filter(pk__in=ids).update(assigned_to=counsellor, updated_at=now)
         name = counsellor.get_full_name() or counsellor.email if counsellor else ""
         ReferralEvent.objects.bulk_create(
             ReferralEvent(

@@ -136,7 +136,9 @@ def erase(documents, now=None):
     for document in documents.filter(erased_at__isnull=True):
         if document.file:
             document.file.delete(save=False)
-        Document.objects.filter(pk=document.pk).update(file="", original_name="", erased_at=now)
+        Document.objects.filter(pk=document.pk).update(
+            file="", original_name="", erased_at=now, updated_at=timezone.now()
+        )
         count += 1
     return count
 

@@ -145,6 +145,8 @@ class Referral(models.Model):
     person_reminder_sent_at = models.DateTimeField(
         _("rappel envoyé à la personne le"), null=True, blank=True
     )
+    # Incremental sync (API ``updated_since``): written by every save.
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -156,6 +158,7 @@ class Referral(models.Model):
             models.Index(fields=["from_organisation", "status"]),
             models.Index(fields=["from_organisation", "sent_at"], name="referral_from_sent"),
             models.Index(fields=["to_organisation", "sent_at"], name="referral_to_sent"),
+            models.Index(fields=["updated_at", "id"], name="referral_sync_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -272,12 +275,14 @@ class FollowUp(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OfReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["happened_on", "pk"]
         verbose_name = _("suivi")
+        indexes = [models.Index(fields=["updated_at", "id"], name="followup_sync_idx")]
 
     def __str__(self):
         return self.get_kind_display()
@@ -373,13 +378,17 @@ class Message(models.Model):
     text = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OfReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("message")
-        indexes = [models.Index(fields=["referral", "read_at"])]
+        indexes = [
+            models.Index(fields=["referral", "read_at"]),
+            models.Index(fields=["updated_at", "id"], name="message_sync_idx"),
+        ]
 
     def __str__(self):
         return f"Message {self.pk} ({self.referral_id})"
@@ -414,12 +423,14 @@ class Document(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OfReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("document")
+        indexes = [models.Index(fields=["updated_at", "id"], name="document_sync_idx")]
 
     def __str__(self):
         return f"Document {self.pk} ({self.referral_id})"

@@ -19,10 +19,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from beneficiaries.models import ImportJob
+from beneficiaries.models import ImportJob, Qualification
 from partners import exports
 from partners.models import AuditEntry, ExportJob
-from referrals.actions import accept
+from referrals.actions import accept, add_follow_up
 
 from .beneficiaries.factories import valid_values
 from .factories import BeneficiaryFactory, InterviewFactory, ReferralFactory
@@ -46,6 +46,7 @@ class Case:
     method: str = "get"
     data: object = None  # records -> POST data
     shows_name: bool = True  # the response carries the person's last name
+    status: int = 200
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,14 @@ GOVERNANCE = NoPersonalData("the agreement's governance: committees, meetings, p
 AGGREGATES = NoPersonalData("masked aggregate figures, no person")
 STATE_CHANGE = NoPersonalData("POST only: a state change, audited by its action")
 SETTINGS = NoPersonalData("the person's own notification settings")
+
+
+def reconciliation_upload(person):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    line = f"identifiant_france_travail;nom;prenom;date_naissance\n;{person.last_name};"
+    line += f"{person.first_name};{person.birth_date.isoformat()}\n"
+    return SimpleUploadedFile("demandeurs.csv", line.encode(), content_type="text/csv")
 
 
 def api_detail(basename, attribute):
@@ -213,6 +222,9 @@ ROUTES = {
     "referrals:follow_up": STATE_CHANGE,
     "referrals:act": STATE_CHANGE,
     "referrals:preferences": SETTINGS,
+    # --- exchange: an organisation's webhook endpoints (ids and states, no person) --------------
+    "exchange:webhooks": MEMBERS,
+    "exchange:webhook_change": MEMBERS,
     # --- governance ----------------------------------------------------------------------------
     **{
         f"governance:{name}": GOVERNANCE
@@ -318,6 +330,51 @@ ROUTES = {
             shows_name=False,
         )
     ),
+    # --- data exchange (issue 17) ----------------------------------------------------------------
+    "interview-list": read(Case("ofii", lambda r: reverse("interview-list"), shows_name=False)),
+    "interview-detail": read(
+        Case(
+            "mission_locale",
+            lambda r: reverse("interview-detail", args=[r.person.interviews.get().pk]),
+            shows_name=False,
+        )
+    ),
+    "qualification-list": read(
+        Case("ofii", lambda r: reverse("qualification-list"), shows_name=False)
+    ),
+    "qualification-detail": read(
+        Case(
+            "ofii",
+            lambda r: reverse("qualification-detail", args=[r.qualification.pk]),
+            shows_name=False,
+        )
+    ),
+    "followup-list": read(
+        Case("mission_locale", lambda r: reverse("followup-list"), shows_name=False)
+    ),
+    "followup-detail": read(
+        Case("ofii", api_detail("followup", "follow_up"), shows_name=False),
+    ),
+    "training-list": DIRECTORY,
+    "training-detail": DIRECTORY,
+    "resource-list": DIRECTORY,
+    "resource-detail": DIRECTORY,
+    "tombstone-list": NoPersonalData("ids and dates of records gone, no person"),
+    "webhook-list": MEMBERS,
+    "webhook-detail": MEMBERS,
+    "webhook-deliveries": MEMBERS,
+    # The counts of a run; its POST answers the matched files' ids (audited as a list).
+    "reconciliation-list": read(
+        Case(
+            "france_travail",
+            lambda r: reverse("reconciliation-list"),
+            method="post",
+            data=lambda r: {"file": reconciliation_upload(r.other)},
+            shows_name=False,
+            status=201,
+        )
+    ),
+    "reconciliation-detail": AGGREGATES,
     "agreement-list": GOVERNANCE,
     "agreement-detail": GOVERNANCE,
     "meeting-list": GOVERNANCE,
@@ -388,8 +445,8 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
     referral = ReferralFactory(
         beneficiary=person, to_organisation=orgs["mission_locale"], sender=ofii
     )
-    # Another Diallo, accepted by the Mission Locale: on its caseload.
-    accept(
+    # Another Diallo, accepted by the Mission Locale: on its caseload, with a follow-up.
+    followed = accept(
         mission_locale,
         ReferralFactory(
             beneficiary=BeneficiaryFactory(
@@ -398,6 +455,12 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
             to_organisation=orgs["mission_locale"],
             sender=ofii,
         ),
+    )
+    follow_up = add_follow_up(
+        mission_locale, followed, kind="diagnostic", happened_on=timezone.localdate()
+    )
+    qualification = Qualification.objects.create(
+        beneficiary=person, kind="diploma", title="Licence", country="SN"
     )
     other = BeneficiaryFactory(ofii_organisation=orgs["ofii"], last_name="Karimi")
     ReferralFactory(
@@ -422,6 +485,8 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
         export=export,
         person=person,
         other=other,
+        follow_up=follow_up,
+        qualification=qualification,
         referral=referral,
         document=document_on(referral, mission_locale),
         job=ImportJob.objects.create(
@@ -437,7 +502,7 @@ def test_personal_data_read_writes_its_audit(client, request, records, case):
     before = AuditEntry.objects.filter(actor=user).count()
     data = case.data(records) if case.data else None
     response = getattr(client, case.method)(case.path(records), data)
-    assert response.status_code == 200, response.status_code
+    assert response.status_code == case.status, response.status_code
     body = (
         b"".join(response.streaming_content) if response.streaming else response.content
     ).decode("utf-8", errors="replace")

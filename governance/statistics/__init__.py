@@ -74,6 +74,14 @@ def compute(department, year=None, *, period=None, organisation=None, masked=Tru
         "period": period.as_dict(),
         "masked": masked,
         "cir_signatories": shown("cir_signatories"),
+        # Of them, registered with France Travail (its job-seeker list matched: reconciliation).
+        "registered_spe": shown("registered_spe"),
+        "registered_spe_rate": masking.rate(
+            cells[("registered_spe",)],
+            cells[("cir_signatories",)],
+            masking.too_few(cells[("registered_spe",)], masked)
+            or masking.too_few(cells[("cir_signatories",)] - cells[("registered_spe",)], masked),
+        ),
         "interviews": shown("interviews"),
         "oriented": shown("oriented"),
         "dispensed": shown("dispensed"),

@@ -75,6 +75,7 @@ from beneficiaries.models import (
     Beneficiary,
     Interview,
     InterviewKind,
+    JobSeekerStatus,
     PermitKind,
     SpeDecision,
 )
@@ -255,6 +256,8 @@ def raw_cells(department, period, organisation=None):
     files = _with_age(beneficiaries.filter(cir_signed_on__range=days))
     aggregates = _Aggregates(period, "cir_signed_on")
     aggregates.sliced("cir_signatories", None, "")
+    # Registered with the SPE (France Travail's list, matched by exchange.reconciliation).
+    aggregates.count(("registered_spe",), Q(job_seeker_status=JobSeekerStatus.REGISTERED))
     aggregates.run(files, cells)
 
     # Query 2: the interviews of the period, by SPE decision, sliced.
