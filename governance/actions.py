@@ -219,5 +219,5 @@ def set_follow_up_status(user, item_id, status):
 
 def ensure_committees(agreement):
     """Every agreement has its COPIL and its comité technique."""
-    for kind in Committee.Kind.values:
+    for kind in Committee.STANDING_KINDS:
         Committee.objects.get_or_create(agreement=agreement, kind=kind)

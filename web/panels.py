@@ -15,7 +15,8 @@ from governance.models import Agreement, AnnualReport, Meeting
 from governance.packs.snapshot import evolution
 from governance.statistics.periods import Period
 from partners import access
-from partners.roles import Cap, has_capability
+from partners.models import Resource
+from partners.roles import Cap, has_capability, may_keep_resources
 from referrals import caseload
 from referrals.inbox import counts, for_list, overdue_first, sender_news
 from referrals.messaging import unread
@@ -134,4 +135,8 @@ def partner_panel(user):
     organisation = user.organisation
     if organisation is None:
         return None
-    return {"stale_count": organisation.offers.stale().count()}
+    panel = {"stale_count": organisation.offers.stale().count()}
+    if may_keep_resources(user):
+        # The keepers of the resource base get the same freshness reminder for resources.
+        panel["stale_resources"] = Resource.objects.visible_to(user).stale().count()
+    return panel
