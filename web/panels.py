@@ -11,7 +11,7 @@ from beneficiaries import queries as file_queries
 from beneficiaries.models import Beneficiary, Interview, InterviewKind
 from core.dates import years_before
 from governance import queries, statistics
-from governance.models import Agreement, AnnualReport, Meeting
+from governance.models import Agreement, AnnualReport, Meeting, News
 from governance.packs.snapshot import evolution
 from governance.statistics.periods import Period
 from partners import access
@@ -140,3 +140,13 @@ def partner_panel(user):
         # The keepers of the resource base get the same freshness reminder for resources.
         panel["stale_resources"] = Resource.objects.visible_to(user).stale().count()
     return panel
+
+
+NEWS_PANEL_SIZE = 3
+
+
+def news_panel(user, limit=NEWS_PANEL_SIZE):
+    """The latest news addressed to the person's organisation (no personal data: one query)."""
+    return {
+        "items": list(News.objects.visible_to(user).select_related("author_organisation")[:limit])
+    }
