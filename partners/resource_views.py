@@ -15,7 +15,7 @@ from . import actions
 from .access import capability_required
 from .forms import EmployerPartnershipForm, ResourceForm
 from .models import EMPLOYER_KINDS, EmployerPartnership, Organisation, Resource
-from .roles import Cap, may_keep_resources
+from .roles import Cap, has_capability, is_organisation_admin, may_keep_resources
 
 
 def _keeper(request):
@@ -64,6 +64,11 @@ def partnership_form(request, pk):
     organisation = get_object_or_404(
         Organisation.objects.visible_to(request.user).filter(kind__in=EMPLOYER_KINDS), pk=pk
     )
+    if not (
+        is_organisation_admin(request.user, organisation)
+        or has_capability(request.user, Cap.GOVERNANCE_EDIT)
+    ):
+        raise Http404
     partnership = EmployerPartnership.objects.filter(organisation=organisation).first()
     form = EmployerPartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and form.is_valid():
