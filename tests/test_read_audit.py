@@ -20,6 +20,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from beneficiaries.models import ImportJob
+from governance.life.models import Programme, ProgrammeEntry
 from partners.models import AuditEntry
 from referrals.actions import accept
 
@@ -110,6 +111,10 @@ ROUTES = {
     "offer_reviewed": DIRECTORY,
     "offer_list": DIRECTORY,
     "resource_list": DIRECTORY,
+    "resource_create": DIRECTORY,
+    "resource_edit": DIRECTORY,
+    "resource_reviewed": DIRECTORY,
+    "partnership_edit": DIRECTORY,
     "training_list": DIRECTORY,
     "training_import": DIRECTORY,
     "member_list": MEMBERS,
@@ -238,6 +243,45 @@ ROUTES = {
             "follow_up_status",
         )
     },
+    # The life of the partnership (issue 18): activities, news, programmes name no person.
+    **{
+        f"governance:{name}": GOVERNANCE
+        for name in (
+            "activity_list",
+            "activity_create",
+            "thematic_group_add",
+            "resource_keepers",
+            "renewal",
+            "news_list",
+            "news_create",
+            "news_document",
+            "news_digest",
+            "programme_list",
+            "programme_create",
+        )
+    },
+    # A person's programme entries: opened through the referral or the file.
+    "governance:programme_entry_referral": read(
+        Case(
+            "mission_locale",
+            lambda r: reverse("governance:programme_entry_referral", args=[r.followed.pk]),
+            shows_name=False,
+        )
+    ),
+    "governance:programme_entry_file": read(
+        Case(
+            "ofii",
+            lambda r: reverse("governance:programme_entry_file", args=[r.person.pk]),
+            shows_name=False,
+        )
+    ),
+    "governance:programme_exit": read(
+        Case(
+            "ofii",
+            lambda r: reverse("governance:programme_exit", args=[r.entry.pk]),
+            shows_name=False,
+        )
+    ),
     # The meeting pack: aggregated figures and organisation names, as the bilan.
     "governance:pack_request": AGGREGATES,
     "governance:pack_download": AGGREGATES,
@@ -395,7 +439,7 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
         beneficiary=person, to_organisation=orgs["mission_locale"], sender=ofii
     )
     # Another Diallo, accepted by the Mission Locale: on its caseload.
-    accept(
+    followed = accept(
         mission_locale,
         ReferralFactory(
             beneficiary=BeneficiaryFactory(
@@ -421,10 +465,21 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
         first_permit_date=today - relativedelta(months=12),
         cir_signed_on=today - relativedelta(months=11),
     )
+    programme = Programme.objects.create(department=orgs["ofii"].department, name="CEJ", kind="cej")
+    entry = ProgrammeEntry.objects.create(
+        beneficiary=person,
+        programme=programme,
+        operator=orgs["mission_locale"],
+        entered_on=today,
+        recorded_by=ofii,
+        organisation=orgs["ofii"],
+    )
     return SimpleNamespace(
         person=person,
         other=other,
         referral=referral,
+        followed=followed,
+        entry=entry,
         document=document_on(referral, mission_locale),
         job=ImportJob.objects.create(
             organisation=orgs["ofii"], created_by=ofii, file_name="import.csv"
