@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from governance.life import actions
 from governance.life.models import Activity, News, Programme
-from governance.models import Agreement, Meeting
+from governance.models import Agreement, Committee, Meeting
 from partners.models import (
+    Contact,
     EmployerPartnership,
     Membership,
     OfferKind,
@@ -74,9 +75,9 @@ ACTIVITIES = [
     ("permanence", 380, "Plateforme OFII, Paris 11e", ("france_travail", "ofii"), 2, 12, ""),
 ]
 EMPLOYERS = [
-    (OrganisationKind.GEIQ, "GEIQ BTP Île-de-France (démo)", 12, 6, 4),
-    (OrganisationKind.OPCO, "OPCO des services (démo)", None, None, 20),
-    (OrganisationKind.EMPLOYER, "Hôtellerie Bastille (démo)", 5, 8, None),
+    (OrganisationKind.GEIQ, "GEIQ BTP Île-de-France (démo)", 12, 6, 4, "Lucien Marais"),
+    (OrganisationKind.OPCO, "OPCO des services (démo)", None, None, 20, "Inès Carvalho"),
+    (OrganisationKind.EMPLOYER, "Hôtellerie Bastille (démo)", 5, 8, None, "Paul Verdier"),
 ]
 PROGRAMMES = [
     ("HOPE Île-de-France", Programme.Kind.HOPE, ("france_travail",), 60),
@@ -121,42 +122,63 @@ def load(password, stdout):
         )
     }
     coordinator = _member(orgs["prefecture"])
+    # A second load: the governance demo rebuilt the agreement (its activities went with it);
+    # the rest is still there. Rows only, as they were: the audit journal already has them.
+    again = Programme.objects.filter(department=department).exists()
     for kind, days, place, keys, agents, met, report in ACTIVITIES:
-        actions.record_activity(
-            coordinator,
-            agreement,
-            {
-                "kind": kind,
-                "held_on": today - dt.timedelta(days=days),
-                "place": place,
-                "agents": agents,
-                "people_met": met,
-                "report": report,
-            },
-            [orgs[key] for key in keys if orgs.get(key)],
+        fields = {
+            "kind": kind,
+            "held_on": today - dt.timedelta(days=days),
+            "place": place,
+            "agents": agents,
+            "people_met": met,
+            "report": report,
+        }
+        organisations = [orgs[key] for key in keys if orgs.get(key)]
+        if again:
+            activity = Activity.objects.create(
+                agreement=agreement, recorded_by=coordinator, **fields
+            )
+            activity.organisations.set(organisations)
+        else:
+            actions.record_activity(coordinator, agreement, fields, organisations)
+    if again:
+        group = Committee.objects.create(
+            agreement=agreement,
+            kind=Committee.Kind.THEMATIC,
+            name="Femmes et emploi",
+            chair="DDETS, mission droits des femmes",
         )
-    group = actions.add_thematic_group(
-        coordinator, agreement.pk, "Femmes et emploi", "DDETS, mission droits des femmes"
-    )
+    else:
+        group = actions.add_thematic_group(
+            coordinator, agreement.pk, "Femmes et emploi", "DDETS, mission droits des femmes"
+        )
     Meeting.objects.create(
         committee=group,
         date=timezone.now() + dt.timedelta(days=21),
         place="DDETS, salle 4",
         agenda="Gardes d'enfants et accès aux permanences\nBilan des entrées en formation",
     )
+    if again:
+        stdout.write("life: activities of the rebuilt agreement")
+        return
     news_exist = News.objects.filter(department=department).exists()
-    for title, text in [] if news_exist else [
-        (
-            "Forum de l'emploi des nouveaux arrivants",
-            "Le forum réunit employeurs, GEIQ et partenaires du SPE au Carreau du Temple le mois "
-            "prochain. Inscriptions des partenaires auprès de la DDETS.",
-        ),
-        (
-            "Nouvelle permanence France Travail",
-            "France Travail tient désormais une permanence chaque mardi matin sur la plateforme "
-            "d'accueil de l'OFII.",
-        ),
-    ]:
+    for title, text in (
+        []
+        if news_exist
+        else [
+            (
+                "Forum de l'emploi des nouveaux arrivants",
+                "Le forum réunit employeurs, GEIQ et partenaires du SPE au Carreau du Temple le mois "
+                "prochain. Inscriptions des partenaires auprès de la DDETS.",
+            ),
+            (
+                "Nouvelle permanence France Travail",
+                "France Travail tient désormais une permanence chaque mardi matin sur la plateforme "
+                "d'accueil de l'OFII.",
+            ),
+        ]
+    ):
         actions.publish_news(coordinator, title=title, text=text)
     ft_user = _member(orgs["france_travail"])
     if ft_user is not None and not news_exist:
@@ -172,9 +194,17 @@ def load(password, stdout):
     )
 
     employers = []
-    for kind, name, recruitments, immersions, trainings in EMPLOYERS:
+    for kind, name, recruitments, immersions, trainings, contact in EMPLOYERS:
         employer, _ = Organisation.objects.get_or_create(
             department=department, name=name, defaults={"kind": kind}
+        )
+        Contact.objects.get_or_create(
+            organisation=employer,
+            name=contact,
+            defaults={
+                "role": "Chargé(e) des relations avec le SPE",
+                "email": f"contact@{kind}.demo.passerelle.test",
+            },
         )
         EmployerPartnership.objects.get_or_create(
             organisation=employer,
