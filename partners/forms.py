@@ -7,7 +7,14 @@ from core.publics import Public
 from core.widgets import DateInput
 
 from .choices import LANGUAGES, FrenchLevel
-from .models import Contact, EmployerPartnership, Organisation, Resource, ServiceOffer
+from .models import (
+    Contact,
+    EmployerPartnership,
+    OfferKind,
+    Organisation,
+    Resource,
+    ServiceOffer,
+)
 
 
 class LoginForm(DsfrBaseForm, AuthenticationForm):
@@ -121,6 +128,14 @@ class ServiceOfferForm(DsfrBaseForm, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "how_to_register": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A service offer unless said otherwise (employers open job and immersion offers).
+        self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or OfferKind.SERVICE
 
     def clean(self):
         cleaned = super().clean()

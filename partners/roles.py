@@ -137,7 +137,7 @@ def resource_keepers(department_id):
 
 
 def may_keep_resources(user):
-    """May this person add, edit and review the resources of their department?"""
+    """May this person add, edit and review the resources of their department? (One query.)"""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
@@ -145,5 +145,15 @@ def may_keep_resources(user):
     membership = user.active_membership
     if membership is None:
         return False
-    organisation = membership.organisation
-    return resource_keepers(organisation.department_id).filter(pk=organisation.pk).exists()
+    from django.db.models import Exists, OuterRef, Q
+
+    from .models import Organisation
+
+    named = Organisation.objects.filter(
+        department_id=OuterRef("department_id"), keeps_resources=True
+    )
+    return (
+        Organisation.objects.filter(pk=membership.organisation_id)
+        .filter(Q(keeps_resources=True) | Q(kind=OrganisationKind.FRANCE_TRAVAIL) & ~Exists(named))
+        .exists()
+    )
