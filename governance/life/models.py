@@ -61,6 +61,8 @@ class NewsQuerySet(DepartmentScopedQuerySet):
         news = super().visible_to(user)
         if not getattr(user, "is_authenticated", False) or user.is_superuser:
             return news
+        if user.active_membership is None:
+            return news.none()
         organisation_id = user.active_membership.organisation_id
         return news.filter(
             Q(to_all=True) | Q(audience=organisation_id) | Q(author_organisation=organisation_id)
