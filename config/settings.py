@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stale-bilans": {"task": "governance.tasks.requeue_stale_bilans", "schedule": 600.0},
     "effects-relay": {"task": "effects.tasks.relay", "schedule": 60.0},
+    "news-digest": {
+        "task": "governance.tasks.send_news_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
     "stuck-imports": {"task": "beneficiaries.tasks.fail_stuck_imports", "schedule": 120.0},
     "purge-audit": {"task": "partners.tasks.purge_audit", "schedule": crontab(minute=30, hour=3)},
     "purge-exports": {"task": "partners.tasks.purge_exports", "schedule": 3600.0},

@@ -117,20 +117,6 @@ def _locked_meeting(meeting_id):
 
 
 @transaction.atomic
-def give_termination_notice(user, agreement_id, notice_on):
-    """Record the registered letter of termination: the agreement ends three months later."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
-    if agreement.status not in (Agreement.Status.IN_FORCE, Agreement.Status.DRAFT):
-        raise GovernanceError(_("Cet accord n'est plus en vigueur."))
-    if agreement.termination_notice_on == notice_on:
-        return agreement
-    agreement.termination_notice_on = notice_on
-    agreement.save(update_fields=["termination_notice_on"])
-    logger.info("agreement %s: termination notice recorded by user %s", agreement.pk, user.pk)
-    return agreement
-
-
-@transaction.atomic
 def hold_meeting(user, meeting_id, minutes=None):
     """The meeting took place (its minutes may follow): it counts towards the cadence."""
     meeting = _locked_meeting(meeting_id)
@@ -219,5 +205,5 @@ def set_follow_up_status(user, item_id, status):
 
 def ensure_committees(agreement):
     """Every agreement has its COPIL and its comité technique."""
-    for kind in Committee.Kind.values:
+    for kind in Committee.STANDING_KINDS:
         Committee.objects.get_or_create(agreement=agreement, kind=kind)

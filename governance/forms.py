@@ -88,12 +88,6 @@ class AmendmentForm(DsfrBaseForm, forms.ModelForm):
         return number
 
 
-class TerminationForm(DsfrBaseForm):
-    notice_on = forms.DateField(
-        label=_("Préavis reçu le (lettre recommandée avec accusé de réception)"), widget=DateInput
-    )
-
-
 class ActionForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Action

@@ -56,6 +56,30 @@ class Agreement(models.Model):
     termination_notice_on = models.DateField(
         _("préavis de résiliation reçu le"), null=True, blank=True
     )
+    # The termination (art. 9): who asked, the registered letter, the national signatories' say.
+    termination_requested_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signataire demandant la résiliation"),
+    )
+    termination_letter_reference = models.CharField(
+        _("référence de la lettre recommandée"), max_length=100, blank=True
+    )
+    termination_national_agreement = models.BooleanField(
+        _("accord des signataires de l'accord-cadre national"), default=False
+    )
+    # The agreement this one renews (the renewal assistant's draft for the next period).
+    renews = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("renouvelle l'accord"),
+    )
 
     objects = DepartmentScopedQuerySet.as_manager()
 
@@ -226,24 +250,41 @@ class Committee(models.Model):
     class Kind(models.TextChoices):
         COPIL = "copil", _("Comité de pilotage (COPIL)")
         TECHNICAL = "technical", _("Comité technique")
+        THEMATIC = "thematic", _("Groupe thématique")
 
-    # Meetings required each year (Paris agreement, article 5).
-    REQUIRED_PER_YEAR = {Kind.COPIL: 2, Kind.TECHNICAL: 3}
+    # Meetings required each year (Paris agreement, article 5); thematic groups have no cadence.
+    REQUIRED_PER_YEAR = {Kind.COPIL: 2, Kind.TECHNICAL: 3, Kind.THEMATIC: 0}
+    # Every agreement has these two (``actions.ensure_committees``); thematic groups are added.
+    STANDING_KINDS = (Kind.COPIL, Kind.TECHNICAL)
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="committees")
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    # A thematic group's theme (article 5: thematic follow-up), e.g. "Femmes", "Jeunes".
+    name = models.CharField(_("thème"), max_length=200, blank=True)
     chair = models.CharField(_("présidence"), max_length=200, blank=True)
 
     objects = AgreementPartQuerySet.as_manager()
 
     class Meta:
-        ordering = ["agreement", "kind"]
+        ordering = ["agreement", "kind", "name"]
         verbose_name = _("comité")
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "kind"], name="committee_unique_kind")
+            # One COPIL and one comité technique per agreement; as many thematic groups as themes.
+            models.UniqueConstraint(
+                fields=["agreement", "kind"],
+                condition=~Q(kind="thematic"),
+                name="committee_unique_standing_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "name"],
+                condition=Q(kind="thematic"),
+                name="committee_unique_theme",
+            ),
         ]
 
     def __str__(self):
+        if self.kind == self.Kind.THEMATIC and self.name:
+            return f"{self.get_kind_display()} « {self.name} »"
         return self.get_kind_display()
 
     @property
@@ -556,3 +597,13 @@ class BilanDraft(models.Model):
 
     def __str__(self):
         return f"Rédaction du bilan {self.year} — {self.agreement}"
+
+
+# The life of the partnership (activities, news, programmes): a module of its own, registered here.
+from .life.models import (  # noqa: E402, F401
+    Activity,
+    DigestOptOut,
+    News,
+    Programme,
+    ProgrammeEntry,
+)

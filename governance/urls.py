@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .life import views as life_views
 from .packs import views as pack_views
 from .views import agreements, files, meetings
 from .views import statistics as statistics_views
@@ -15,7 +16,7 @@ urlpatterns = [
     path("accords/<int:pk>/axes/ajouter/", agreements.axis_add, name="axis_add"),
     path("accords/<int:pk>/avenants/ajouter/", agreements.amendment_add, name="amendment_add"),
     path("avenants/<int:pk>/document/", files.amendment_document, name="amendment_document"),
-    path("accords/<int:pk>/resiliation/", agreements.termination, name="termination"),
+    path("accords/<int:pk>/resiliation/", life_views.termination, name="termination"),
     path("accords/<int:pk>/plan-d-actions/", agreements.action_plan, name="action_plan"),
     path(
         "accords/<int:pk>/plan-d-actions.<str:fmt>",
@@ -50,6 +51,8 @@ urlpatterns = [
         statistics_views.statistics_download,
         name="statistics_download",
     ),
+    # The life of the partnership: activities, news, programmes, renewal (issue 18).
+    path("", include("governance.life.urls")),
     # The annual bilan has its own module of views and URLs.
     path("bilans/", include("governance.bilan.urls")),
 ]

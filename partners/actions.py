@@ -2,7 +2,9 @@
 admin actions and commands (HOUSE.md, "One door per state change"):
 
 - members: invite, accept_invitation, set_admin (grant_admin, remove_admin), deactivate;
-- the directory: save_organisation, save_contact, delete_contact, save_offer, mark_reviewed.
+- the directory: save_organisation, save_contact, delete_contact, save_offer, mark_reviewed;
+- the resource base (its keepers): save_resource, mark_resource_reviewed, set_resource_keepers;
+- employers: save_partnership.
 
 Each function runs in one transaction, locks the organisation row (so that two admins acting at
 once cannot both remove the last admin), checks, writes, and records an audit row. E-mails leave
@@ -26,15 +28,17 @@ from effects.outbox import enqueue
 
 from . import audit, tasks, tokens
 from .models import (
+    EMPLOYER_KINDS,
     Contact,
     Invitation,
     Membership,
     Organisation,
     ProConnectIdentity,
+    Resource,
     ServiceOffer,
     User,
 )
-from .roles import Cap, has_capability, is_organisation_admin
+from .roles import Cap, has_capability, is_organisation_admin, may_keep_resources
 
 # How long an invitation link may be used.
 INVITATION_VALIDITY = datetime.timedelta(days=7)
@@ -366,3 +370,102 @@ def mark_reviewed(actor, offer, *, channel="web"):
             detail="reviewed",
         )
     return offer
+
+
+# --- The resource base, kept by its owner (agreement, art. 2) ---------------------------------
+
+
+def _check_keeper(actor, department_id):
+    if not may_keep_resources(actor) or (
+        not actor.is_superuser
+        and actor.active_membership.organisation.department_id != department_id
+    ):
+        raise MembershipError(
+            _("Seule l'organisation qui tient la base de ressources peut la modifier.")
+        )
+
+
+def save_resource(actor, resource, *, channel="web"):
+    """Adds or updates a resource of the actor's department (its keepers); saving it is
+    reviewing it (the twelve-month clock, as offers)."""
+    created = resource.pk is None
+    with transaction.atomic():
+        if created and not actor.is_superuser:
+            resource.department_id = actor.active_membership.organisation.department_id
+        if not created:
+            Resource.objects.select_for_update().get(pk=resource.pk)
+        _check_keeper(actor, resource.department_id)
+        resource.last_reviewed_on = timezone.localdate()
+        resource.save()
+        audit.record(
+            actor,
+            audit.Action.CREATE if created else audit.Action.UPDATE,
+            "resource",
+            resource.pk,
+            channel=channel,
+        )
+    return resource
+
+
+def mark_resource_reviewed(actor, resource, *, channel="web"):
+    """Confirms that a resource is still up to date (resets its twelve-month review clock)."""
+    with transaction.atomic():
+        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        _check_keeper(actor, resource.department_id)
+        resource.last_reviewed_on = timezone.localdate()
+        resource.save(update_fields=["last_reviewed_on"])
+        audit.record(
+            actor, audit.Action.UPDATE, "resource", resource.pk, channel=channel, detail="reviewed"
+        )
+    return resource
+
+
+def set_resource_keepers(actor, department_id, organisations, *, channel="web"):
+    """The coordinator names the organisations that keep the department's resources (France
+    Travail's when none is named)."""
+    if not has_capability(actor, Cap.GOVERNANCE_EDIT):
+        raise MembershipError(_("Seule la coordination désigne qui tient la base de ressources."))
+    chosen = {organisation.pk for organisation in organisations}
+    with transaction.atomic():
+        rows = Organisation.objects.select_for_update().filter(department_id=department_id)
+        if {row.pk for row in rows} < chosen:
+            raise MembershipError(_("Choisissez des organisations du département."))
+        rows.filter(pk__in=chosen).update(keeps_resources=True)
+        rows.exclude(pk__in=chosen).update(keeps_resources=False)
+        audit.record(
+            actor,
+            audit.Action.UPDATE,
+            "resource_keepers",
+            department_id,
+            channel=channel,
+            detail="organisations=" + ",".join(str(pk) for pk in sorted(chosen)),
+        )
+
+
+# --- Employers ----------------------------------------------------------------------------------
+
+
+def save_partnership(actor, organisation, partnership, *, channel="web"):
+    """An employer's partnership record: its administrators, or the coordination."""
+    created = partnership.pk is None
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if organisation.kind not in EMPLOYER_KINDS:
+            raise MembershipError(_("Seuls les employeurs ont un partenariat employeur."))
+        coordinator = has_capability(actor, Cap.GOVERNANCE_EDIT) and (
+            actor.is_superuser
+            or actor.active_membership.organisation.department_id == organisation.department_id
+        )
+        if not coordinator:
+            _check_admin(actor, organisation)
+        partnership.organisation = organisation
+        partnership.updated_at = timezone.now()
+        partnership.save()
+        audit.record(
+            actor,
+            audit.Action.CREATE if created else audit.Action.UPDATE,
+            "employer_partnership",
+            partnership.pk,
+            channel=channel,
+        )
+    return partnership

@@ -4,9 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from core.publics import Public
+from core.widgets import DateInput
 
 from .choices import LANGUAGES, FrenchLevel
-from .models import Contact, Organisation, ServiceOffer
+from .models import (
+    Contact,
+    EmployerPartnership,
+    OfferKind,
+    Organisation,
+    Resource,
+    ServiceOffer,
+)
 
 
 class LoginForm(DsfrBaseForm, AuthenticationForm):
@@ -102,6 +110,7 @@ class ServiceOfferForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = ServiceOffer
         fields = [
+            "kind",
             "title",
             "description",
             "publics",
@@ -119,6 +128,14 @@ class ServiceOfferForm(DsfrBaseForm, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "how_to_register": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A service offer unless said otherwise (employers open job and immersion offers).
+        self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or OfferKind.SERVICE
 
     def clean(self):
         cleaned = super().clean()
@@ -168,3 +185,60 @@ class TrainingImportForm(DsfrBaseForm):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("Le fichier dépasse 2 Mo."))
         return upload
+
+
+class ResourceForm(DsfrBaseForm, forms.ModelForm):
+    website = forms.URLField(label=_("site"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Resource
+        fields = [
+            "name",
+            "category",
+            "organisation",
+            "description",
+            "commune",
+            "postcode",
+            "address",
+            "phone",
+            "website",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, department_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            department_id=department_id
+        ).order_by("name")
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"]
+        if postcode and not (postcode.isdigit() and len(postcode) == 5):
+            raise forms.ValidationError(_("Le code postal compte cinq chiffres."))
+        return postcode
+
+
+class EmployerPartnershipForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = EmployerPartnership
+        fields = [
+            "convention_signed",
+            "signed_on",
+            "recruitments",
+            "immersions",
+            "trainings",
+            "notes",
+        ]
+        widgets = {
+            "signed_on": DateInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        signed, day = cleaned.get("convention_signed"), cleaned.get("signed_on")
+        if signed and day is None:
+            self.add_error("signed_on", _("Indiquez la date de signature de la convention."))
+        if not signed and day is not None:
+            self.add_error("convention_signed", _("Cochez « convention signée » ou ôtez la date."))
+        return cleaned

@@ -31,7 +31,20 @@ class OrganisationKind(models.TextChoices):
     DDETS = "ddets", _("DDETS / DRIEETS")
     CITY = "city", _("Collectivité")
     ASSOCIATION = "association", _("Association")
+    EMPLOYER = "employer", _("Employeur")
+    GEIQ = "geiq", _("GEIQ")
+    OPCO = "opco", _("OPCO")
+    BRANCH = "branch", _("Branche professionnelle")
     OTHER = "other", _("Autre")
+
+
+# The employers' side of the directory (the refugees' page: employers, GEIQ, OPCO, branches).
+EMPLOYER_KINDS = (
+    OrganisationKind.EMPLOYER,
+    OrganisationKind.GEIQ,
+    OrganisationKind.OPCO,
+    OrganisationKind.BRANCH,
+)
 
 
 class DepartmentScopedQuerySet(models.QuerySet):
@@ -63,6 +76,10 @@ class Organisation(models.Model):
     notification_email = models.EmailField(_("adresse de notification"), blank=True)
     receives_referrals = models.BooleanField(_("reçoit des orientations"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Keeps the department's base of social and partner resources (agreement, art. 2): set by
+    # the coordinator; when no organisation of the department is named, France Travail keeps it
+    # (``roles.may_keep_resources``).
+    keeps_resources = models.BooleanField(_("tient la base de ressources"), default=False)
 
     objects = DepartmentScopedQuerySet.as_manager()
 
@@ -406,8 +423,21 @@ class ServiceOfferQuerySet(DepartmentScopedQuerySet):
         )
 
 
+class OfferKind(models.TextChoices):
+    SERVICE = "service", _("Offre de service")
+    JOB = "job", _("Offre d'emploi")
+    IMMERSION = "immersion", _("Offre d'immersion")
+
+
+# The offers an employer opens to the public of the agreement, which counsellors may propose.
+EMPLOYER_OFFER_KINDS = (OfferKind.JOB, OfferKind.IMMERSION)
+
+
 class ServiceOffer(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="offers")
+    kind = models.CharField(
+        _("nature de l'offre"), max_length=10, choices=OfferKind.choices, default=OfferKind.SERVICE
+    )
     title = models.CharField(_("intitulé"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     publics = models.JSONField(_("publics visés"), default=list, blank=True)  # Public codes
@@ -458,6 +488,13 @@ class ResourceCategory(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class ResourceQuerySet(DepartmentScopedQuerySet):
+    def stale(self, today=None):
+        """Resources not reviewed for twelve months or more: flagged to their keepers, as offers."""
+        today = today or timezone.localdate()
+        return self.filter(last_reviewed_on__lte=years_before(today, OFFER_REVIEW_YEARS))
+
+
 class Resource(models.Model):
     """The base of social and partner resources for barriers to employment."""
 
@@ -474,8 +511,9 @@ class Resource(models.Model):
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     website = models.URLField(_("site"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    last_reviewed_on = models.DateField(_("dernière mise à jour"), default=timezone.localdate)
 
-    objects = DepartmentScopedQuerySet.as_manager()
+    objects = ResourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "name"]
@@ -484,6 +522,10 @@ class Resource(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_stale(self):
+        return self.last_reviewed_on <= years_before(timezone.localdate(), OFFER_REVIEW_YEARS)
 
 
 class TrainingOffer(models.Model):
@@ -594,6 +636,9 @@ class Invitation(models.Model):
 
 # Signing in: API tokens and ProConnect identities (a module of their own, registered here).
 from .auth_models import ApiToken, ProConnectIdentity  # noqa: E402, F401
+
+# The employers' partnership records (a module of their own, registered here).
+from .employers import EmployerPartnership  # noqa: E402, F401
 
 # The export jobs of long lists (their own module: this one is long enough).
 from .export_jobs import ExportJob  # noqa: E402, F401

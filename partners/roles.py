@@ -122,3 +122,38 @@ def is_organisation_admin(user, organisation):
     return bool(
         membership and membership.is_admin and membership.organisation_id == organisation.pk
     )
+
+
+def resource_keepers(department_id):
+    """The organisations that keep a department's base of resources: those the coordinator named
+    (``Organisation.keeps_resources``), France Travail's when none is named (agreement, art. 2)."""
+    from .models import Organisation
+
+    organisations = Organisation.objects.filter(department_id=department_id)
+    named = organisations.filter(keeps_resources=True)
+    if named.exists():
+        return named
+    return organisations.filter(kind=OrganisationKind.FRANCE_TRAVAIL)
+
+
+def may_keep_resources(user):
+    """May this person add, edit and review the resources of their department? (One query.)"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    membership = user.active_membership
+    if membership is None:
+        return False
+    from django.db.models import Exists, OuterRef, Q
+
+    from .models import Organisation
+
+    named = Organisation.objects.filter(
+        department_id=OuterRef("department_id"), keeps_resources=True
+    )
+    return (
+        Organisation.objects.filter(pk=membership.organisation_id)
+        .filter(Q(keeps_resources=True) | Q(kind=OrganisationKind.FRANCE_TRAVAIL) & ~Exists(named))
+        .exists()
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, export_views, proconnect, views
+from . import account_views, export_views, proconnect, resource_views, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
@@ -88,6 +88,14 @@ urlpatterns += [
     ),
     path("offres/", views.offer_list, name="offer_list"),
     path("ressources/", views.resource_list, name="resource_list"),
+    path("ressources/nouvelle/", resource_views.resource_form, name="resource_create"),
+    path("ressources/<int:pk>/", resource_views.resource_form, name="resource_edit"),
+    path("ressources/<int:pk>/a-jour/", resource_views.resource_reviewed, name="resource_reviewed"),
+    path(
+        "organisations/<int:pk>/partenariat/",
+        resource_views.partnership_form,
+        name="partnership_edit",
+    ),
     path("formations/", views.training_list, name="training_list"),
     path("formations/import/", views.training_import, name="training_import"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),

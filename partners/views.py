@@ -34,7 +34,9 @@ from .forms import (
     TrainingImportForm,
 )
 from .models import (
+    EMPLOYER_KINDS,
     Contact,
+    EmployerPartnership,
     Invitation,
     Membership,
     Organisation,
@@ -42,7 +44,7 @@ from .models import (
     ServiceOffer,
     TrainingOffer,
 )
-from .roles import Cap, has_capability, is_organisation_admin
+from .roles import Cap, has_capability, is_organisation_admin, may_keep_resources
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -186,6 +188,12 @@ def organisation_detail(request, pk):
             "contacts": Contact.objects.visible_to(request.user).filter(organisation=organisation),
             "offers": offers,
             "stale_offers": [offer for offer in offers if is_member and offer.is_stale],
+            "partnership": EmployerPartnership.objects.filter(organisation=organisation).first()
+            if organisation.kind in EMPLOYER_KINDS
+            else None,
+            "is_employer": organisation.kind in EMPLOYER_KINDS,
+            "may_edit_partnership": organisation.kind in EMPLOYER_KINDS
+            and (is_admin or has_capability(request.user, Cap.GOVERNANCE_EDIT)),
             "is_admin": is_admin,
             "is_member": is_member,
         },
@@ -449,7 +457,9 @@ def resource_list(request):
     )
     filterset, page = filtered_page(request, ResourceFilter, queryset)
     return render(
-        request, "partners/resource_list.html", {"filterset": filterset, "page_obj": page}
+        request,
+        "partners/resource_list.html",
+        {"filterset": filterset, "page_obj": page, "may_keep": may_keep_resources(request.user)},
     )
 
 

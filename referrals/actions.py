@@ -20,11 +20,13 @@ from beneficiaries.actions import check_orientable, touch
 from beneficiaries.models import Beneficiary
 from effects.outbox import enqueue
 from partners import audit
+from partners.models import EMPLOYER_KINDS, EMPLOYER_OFFER_KINDS
 from partners.roles import Cap, has_capability
 
 from . import tasks
 from .deadlines import answer_due_at
 from .models import (
+    JOB_OUTCOMES,
     FollowUp,
     NotificationKind,
     NotificationOptOut,
@@ -342,10 +344,24 @@ def _start(actor, referral, held_at, now, *, comment, channel):
     )
 
 
-def close(actor, referral, *, outcome, outcome_date, comment="", channel="web"):
+def _check_employer(employer, outcome, department_id):
+    """A job outcome may name an employer of the directory, of the referral's department."""
+    if employer is None:
+        return None
+    if outcome not in JOB_OUTCOMES:
+        return _("Seule une issue « emploi » nomme un employeur.")
+    if employer.kind not in EMPLOYER_KINDS or employer.department_id != department_id:
+        return _("Choisissez un employeur de l'annuaire du département.")
+    return None
+
+
+def close(actor, referral, *, outcome, outcome_date, comment="", employer=None, channel="web"):
     errors = {}
     if outcome not in Outcome.values:
         errors["outcome"] = _("Choisissez l'issue de l'accompagnement.")
+    employer_error = _check_employer(employer, outcome, referral.to_organisation.department_id)
+    if employer_error:
+        errors["employer"] = employer_error
     if outcome_date is None:
         errors["outcome_date"] = _("Indiquez la date de l'issue.")
     elif outcome_date > timezone.localdate():
@@ -360,6 +376,7 @@ def close(actor, referral, *, outcome, outcome_date, comment="", channel="web"):
         referral.status = Status.CLOSED
         referral.outcome = outcome
         referral.outcome_date = outcome_date
+        referral.outcome_employer = employer
         referral.closed_at = now
         referral.save()
         _log(actor, referral, from_status, now, comment=comment, channel=channel)
@@ -427,13 +444,27 @@ def assign(actor, referral_ids, counsellor, *, channel="web"):
 
 
 def add_follow_up(
-    actor, referral, *, kind, happened_on, accompaniment="", comment="", channel="web"
+    actor, referral, *, kind, happened_on, accompaniment="", comment="", offer=None, channel="web"
 ):
-    """The receiving partner records a step of the person's path (an accepted referral)."""
+    """The receiving partner records a step of the person's path (an accepted referral); it may
+    propose an employer's job or immersion offer (kind ``offer_proposed``)."""
     if kind == FollowUp.Kind.ACCOMPANIMENT and not accompaniment:
         raise ValidationError({"accompaniment": _("Précisez le type d'accompagnement.")})
     if kind != FollowUp.Kind.ACCOMPANIMENT:
         accompaniment = ""
+    if kind == FollowUp.Kind.OFFER_PROPOSED:
+        if offer is None:
+            raise ValidationError({"offer": _("Choisissez l'offre proposée.")})
+        if (
+            offer.kind not in EMPLOYER_OFFER_KINDS
+            or not offer.is_active
+            or offer.organisation.department_id != referral.to_organisation.department_id
+        ):
+            raise ValidationError(
+                {"offer": _("Choisissez une offre d'emploi ou d'immersion du département.")}
+            )
+    else:
+        offer = None
     now = timezone.now()
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -456,6 +487,7 @@ def add_follow_up(
             kind=kind,
             accompaniment=accompaniment,
             happened_on=happened_on,
+            offer=offer,
             comment=comment or "",
             author=actor,
             organisation=actor.active_membership.organisation,

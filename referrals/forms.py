@@ -5,6 +5,7 @@ from dsfr.forms import DsfrBaseForm
 from core.publics import Public
 from core.validators import validate_date_bounds
 from core.widgets import DateInput, DateTimeInput
+from partners.models import EMPLOYER_KINDS, EMPLOYER_OFFER_KINDS, Organisation, ServiceOffer
 
 from .inbox import OPEN
 from .models import Document, FollowUp, NotificationKind, Outcome, RefusalReason, Status
@@ -145,9 +146,21 @@ class CloseForm(DsfrBaseForm):
         widget=DateInput(),
         error_messages={"required": _("Indiquez la date de l'issue.")},
     )
+    employer = forms.ModelChoiceField(
+        label=_("Employeur (issue « emploi »)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Facultatif : l'employeur de l'annuaire qui recrute la personne."),
+    )
     comment = forms.CharField(
         label=_("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, department_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = Organisation.objects.filter(
+            department_id=department_id, kind__in=EMPLOYER_KINDS
+        ).order_by("name")
 
 
 class ReviewForm(DsfrBaseForm):
@@ -173,8 +186,23 @@ ACTION_FORMS = {
 class FollowUpForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = FollowUp
-        fields = ["kind", "accompaniment", "happened_on", "comment"]
+        fields = ["kind", "accompaniment", "happened_on", "offer", "comment"]
         widgets = {"happened_on": DateInput(), "comment": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, department_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The job and immersion offers employers of the department open to the agreement's public.
+        self.fields["offer"].queryset = (
+            ServiceOffer.objects.filter(
+                organisation__department_id=department_id,
+                kind__in=EMPLOYER_OFFER_KINDS,
+                is_active=True,
+            )
+            .select_related("organisation")
+            .order_by("organisation__name", "title")
+        )
+        self.fields["offer"].label_from_instance = lambda o: f"{o.organisation.name} — {o.title}"
+        self.fields["offer"].help_text = _("Pour « offre proposée » : l'offre d'un employeur.")
 
 
 class InboxFilterForm(DsfrBaseForm):

@@ -67,6 +67,10 @@ class Outcome(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+# The outcomes that are a job: they may name the employer.
+JOB_OUTCOMES = (Outcome.JOB_DURABLE, Outcome.JOB_TEMPORARY)
+
+
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one scope of referrals (DESIGN.md §4): OFII sees those its organisation sent,
@@ -135,6 +139,15 @@ class Referral(models.Model):
     refusal_comment = models.TextField(_("commentaire du refus"), blank=True)
     outcome = models.CharField(_("issue"), max_length=30, choices=Outcome.choices, blank=True)
     outcome_date = models.DateField(_("date de l'issue"), null=True, blank=True)
+    # A job outcome may name the employer (an employer, GEIQ, OPCO or branch of the directory).
+    outcome_employer = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hired_referrals",
+        verbose_name=_("employeur"),
+    )
     redirected_to = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="redirected_from"
     )
@@ -257,6 +270,7 @@ class FollowUp(models.Model):
         TRAINING_ENTRY = "training_entry", _("Entrée en formation")
         JOB = "job", _("Emploi")
         NO_SHOW = "no_show", _("Absence au rendez-vous")
+        OFFER_PROPOSED = "offer_proposed", _("Offre d'emploi ou d'immersion proposée")
 
     class Accompaniment(models.TextChoices):
         PPAE = "ppae", "PPAE"
@@ -271,6 +285,15 @@ class FollowUp(models.Model):
         _("type d'accompagnement"), max_length=10, choices=Accompaniment.choices, blank=True
     )
     happened_on = models.DateField(_("date"))
+    # An employer's job or immersion offer proposed to the person (kind ``offer_proposed``).
+    offer = models.ForeignKey(
+        ServiceOffer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("offre proposée"),
+    )
     comment = models.TextField(_("commentaire"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

@@ -159,8 +159,13 @@ def _detail_context(request, referral, forms=None):
         .select_related("actor", "organisation"),
         "follow_ups": FollowUp.objects.visible_to(request.user)
         .filter(referral=referral)
-        .select_related("author", "organisation"),
-        "follow_up_form": (forms.get("follow_up") or FollowUpForm(prefix="follow_up"))
+        .select_related("author", "organisation", "offer__organisation"),
+        "follow_up_form": (
+            forms.get("follow_up")
+            or FollowUpForm(
+                prefix="follow_up", department_id=referral.to_organisation.department_id
+            )
+        )
         if may_follow_up
         else None,
         "open_action": next((name for name in forms if name in states.ACTIONS), None),
@@ -190,6 +195,8 @@ def _action_form(action, referral, data=None, prefix=None):
             exclude=[referral.to_organisation_id, referral.from_organisation_id],
         )
         return form_class(data, prefix=prefix, partners=partners)
+    if action == "close":
+        return form_class(data, prefix=prefix, department_id=referral.to_organisation.department_id)
     return form_class(data, prefix=prefix)
 
 
@@ -203,6 +210,7 @@ def _with_page_relations(qs):
         "service_offer",
         "redirected_to__to_organisation",
         "redirected_from__to_organisation",
+        "outcome_employer",
     )
 
 
@@ -272,7 +280,9 @@ def add_follow_up(request, pk):
     if not states.may_follow_up(request.user, referral):
         messages.error(request, _("Un suivi s'ajoute à une orientation acceptée."))
         return redirect("referrals:detail", pk=referral.pk)
-    form = FollowUpForm(request.POST, prefix="follow_up")
+    form = FollowUpForm(
+        request.POST, prefix="follow_up", department_id=referral.to_organisation.department_id
+    )
     if form.is_valid():
         try:
             actions.add_follow_up(request.user, referral, **form.cleaned_data)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import ImportJob, Qualification
+from governance.life.models import Programme, ProgrammeEntry
 from partners import exports
 from partners.models import AuditEntry, ExportJob
 from referrals.actions import accept, add_follow_up
@@ -121,6 +122,10 @@ ROUTES = {
     "offer_reviewed": DIRECTORY,
     "offer_list": DIRECTORY,
     "resource_list": DIRECTORY,
+    "resource_create": DIRECTORY,
+    "resource_edit": DIRECTORY,
+    "resource_reviewed": DIRECTORY,
+    "partnership_edit": DIRECTORY,
     "training_list": DIRECTORY,
     "training_import": DIRECTORY,
     "member_list": MEMBERS,
@@ -258,6 +263,45 @@ ROUTES = {
             "follow_up_status",
         )
     },
+    # The life of the partnership (issue 18): activities, news, programmes name no person.
+    **{
+        f"governance:{name}": GOVERNANCE
+        for name in (
+            "activity_list",
+            "activity_create",
+            "thematic_group_add",
+            "resource_keepers",
+            "renewal",
+            "news_list",
+            "news_create",
+            "news_document",
+            "news_digest",
+            "programme_list",
+            "programme_create",
+        )
+    },
+    # A person's programme entries: opened through the referral or the file.
+    "governance:programme_entry_referral": read(
+        Case(
+            "mission_locale",
+            lambda r: reverse("governance:programme_entry_referral", args=[r.followed.pk]),
+            shows_name=False,
+        )
+    ),
+    "governance:programme_entry_file": read(
+        Case(
+            "ofii",
+            lambda r: reverse("governance:programme_entry_file", args=[r.person.pk]),
+            shows_name=False,
+        )
+    ),
+    "governance:programme_exit": read(
+        Case(
+            "ofii",
+            lambda r: reverse("governance:programme_exit", args=[r.entry.pk]),
+            shows_name=False,
+        )
+    ),
     # The meeting pack: aggregated figures and organisation names, as the bilan.
     "governance:pack_request": AGGREGATES,
     "governance:pack_download": AGGREGATES,
@@ -481,6 +525,15 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     export = ExportJob.objects.create(requested_by=ofii, source="beneficiaries", fmt="csv")
     exports.run(export.pk)
+    programme = Programme.objects.create(department=orgs["ofii"].department, name="CEJ", kind="cej")
+    entry = ProgrammeEntry.objects.create(
+        beneficiary=person,
+        programme=programme,
+        operator=orgs["mission_locale"],
+        entered_on=today,
+        recorded_by=ofii,
+        organisation=orgs["ofii"],
+    )
     return SimpleNamespace(
         export=export,
         person=person,
@@ -488,6 +541,8 @@ def records(orgs, ofii, mission_locale, settings, tmp_path):
         follow_up=follow_up,
         qualification=qualification,
         referral=referral,
+        followed=followed,
+        entry=entry,
         document=document_on(referral, mission_locale),
         job=ImportJob.objects.create(
             organisation=orgs["ofii"], created_by=ofii, file_name="import.csv"

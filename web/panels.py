@@ -12,11 +12,12 @@ from beneficiaries import queries as file_queries
 from beneficiaries.models import Beneficiary, Interview, InterviewKind
 from core.dates import years_before
 from governance import queries, statistics
-from governance.models import Agreement, AnnualReport, Meeting
+from governance.models import Agreement, AnnualReport, Meeting, News
 from governance.packs.snapshot import evolution
 from governance.statistics.periods import Period
 from partners import access
-from partners.roles import Cap, has_capability
+from partners.models import Resource
+from partners.roles import Cap, has_capability, may_keep_resources
 from referrals import caseload
 from referrals.inbox import counts, for_list, overdue_first, sender_news
 from referrals.messaging import unread
@@ -146,4 +147,18 @@ def partner_panel(user):
     organisation = user.organisation
     if organisation is None:
         return None
-    return {"stale_count": organisation.offers.stale().count()}
+    panel = {"stale_count": organisation.offers.stale().count()}
+    if may_keep_resources(user):
+        # The keepers of the resource base get the same freshness reminder for resources.
+        panel["stale_resources"] = Resource.objects.visible_to(user).stale().count()
+    return panel
+
+
+NEWS_PANEL_SIZE = 3
+
+
+def news_panel(user, limit=NEWS_PANEL_SIZE):
+    """The latest news addressed to the person's organisation (no personal data: one query)."""
+    return {
+        "items": list(News.objects.visible_to(user).select_related("author_organisation")[:limit])
+    }

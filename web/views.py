@@ -42,6 +42,8 @@ def home(request):
     # Each panel under its function's name: ``files_summary``, ``referral_summary``…
     for panel in HOME_PANELS[role]:
         context[panel.__name__] = panel(user)
+    # Every home shows the latest news to the networks (art. 6).
+    context["news_panel"] = panels.news_panel(user)
     return render(request, HOME_TEMPLATES[role], context)
 
 

@@ -83,7 +83,7 @@ ACTIONS = [
         "Immersions croisées d'agents OFII et SPE",
         "ofii",
         ["france_travail", "mission_locale"],
-        [("Agents ayant participé à une immersion", "", "agents", 12)],
+        [("Immersions réalisées", "activities.immersion", "immersions", 6)],
     ),
     (
         1,
@@ -97,7 +97,7 @@ ACTIONS = [
         "Permanences du SPE sur la plateforme d'accueil de l'OFII",
         "mission_locale",
         ["france_travail", "ofii"],
-        [("Permanences tenues", "", "permanences", 20)],
+        [("Permanences tenues", "activities.permanence", "permanences", 20)],
     ),
     (
         2,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from referrals.models import Outcome, RefusalReason
 
-from . import figures, masking
+from . import figures, life, masking
 from .figures import ACCOMPANIMENT_KINDS, FOLLOW_UP_KINDS, PERMIT_KINDS, PUBLICS
 from .periods import Period
 
@@ -125,6 +125,26 @@ def compute(department, year=None, *, period=None, organisation=None, masked=Tru
         "follow_ups": {kind: shown("follow_ups", kind) for kind in FOLLOW_UP_KINDS},
         "accompaniments": {kind: shown("accompaniments", kind) for kind in ACCOMPANIMENT_KINDS},
         "by_partner": by_partner,
+        # The life of the partnership (``life``): activities are never masked (no person).
+        "activities": others["activities"],
+        "activities_total": others["activities_total"],
+        "activity_agents": others["activity_agents"],
+        "activity_people_met": others["activity_people_met"],
+        "programme_entries_total": shown("programme_entries_total"),
+        "programme_entries": {
+            kind: shown("programme_entries", kind) for kind in life.PROGRAMME_KINDS
+        },
+        "programme_entries_by_public": {
+            public: {
+                kind: shown("programme_entries_by_public", public, kind)
+                for kind in life.PROGRAMME_KINDS
+            }
+            for public in PUBLICS
+        },
+        "jobs_by_employer": [
+            {**employer, "jobs": shown("jobs_by_employer", index, "jobs")}
+            for index, employer in enumerate(others["jobs_by_employer"])
+        ],
         "by_public": {public: slice_of("by_public", public) for public in PUBLICS},
         "by_permit_kind": {kind: slice_of("by_permit_kind", kind) for kind in PERMIT_KINDS},
         "by_month": by_month,

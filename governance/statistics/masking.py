@@ -94,6 +94,10 @@ def partitions(cells):
         ("follow_ups", "accompaniment"),
         [("accompaniments", kind) for kind in ACCOMPANIMENT_KINDS],
     )
+    # Programme entries (``life``): the kinds add up to the total.
+    kinds = [path for path in cells if path[0] == "programme_entries"]
+    if kinds:
+        yield ("programme_entries_total",), kinds
 
 
 def bounds(cells, hidden, path):

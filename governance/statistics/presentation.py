@@ -18,6 +18,7 @@ from core.spreadsheets import csv_bytes, neutralise
 from referrals.models import FollowUp, Outcome, RefusalReason, Status
 
 from . import charts as svg
+from . import life_presentation
 from .figures import SLICE_FIGURES
 
 FIGURE_LABELS = {
@@ -160,6 +161,9 @@ def statistic_label(key):
     """The label of a figure an indicator may be bound to (``figures.INDICATOR_STATISTICS``)."""
     if key in FIGURE_LABELS:
         return str(FIGURE_LABELS[key])
+    life_label = life_presentation.label(key)
+    if life_label is not None:
+        return life_label
     parts = key.split(".")
     vocabularies = {
         "follow_ups": (_("Suivis"), dict(FollowUp.Kind.choices)),
@@ -373,6 +377,7 @@ def breakdown_tables(figures):
                 if code in figures.get("accompaniments", {})
             ],
         },
+        *life_presentation.tables(figures),
     ]
     return tables
 

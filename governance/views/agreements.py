@@ -23,7 +23,6 @@ from ..forms import (
     IndicatorForm,
     IndicatorYearForm,
     SignatoryForm,
-    TerminationForm,
 )
 from ..models import Action, Agreement, Indicator, IndicatorYear, Meeting
 from ..statistics import presentation
@@ -156,34 +155,6 @@ def axis_add(request, pk):
 @capability_required(Cap.GOVERNANCE_EDIT)
 def amendment_add(request, pk):
     return _child_form(request, pk, AmendmentForm, _("Ajouter un avenant"), agreement=lambda a: a)
-
-
-@capability_required(Cap.GOVERNANCE_EDIT)
-def termination(request, pk):
-    agreement = _agreement(request, pk)
-    form = TerminationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.give_termination_notice(
-                request.user, agreement.pk, form.cleaned_data["notice_on"]
-            )
-        except actions.GovernanceError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Le préavis de résiliation est enregistré."))
-            return redirect("governance:agreement_detail", pk=agreement.pk)
-    return _form_page(
-        request,
-        "governance/form.html",
-        form,
-        title=_("Résiliation de l'accord"),
-        agreement=agreement,
-        help=_(
-            "La résiliation prend effet trois mois après la réception du préavis, envoyé par "
-            "lettre recommandée avec accusé de réception, après accord des signataires de "
-            "l'accord-cadre national."
-        ),
-    )
 
 
 # --- The action plan -------------------------------------------------------------------------

@@ -24,7 +24,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def committees(self, create, extracted, **kwargs):
         if create:
-            for kind in Committee.Kind.values:
+            for kind in Committee.STANDING_KINDS:
                 Committee.objects.get_or_create(agreement=self, kind=kind)
 
 

@@ -27,7 +27,7 @@ def test_creating_an_agreement_gives_it_its_committees_and_an_audit_row(prefectu
         paris,
         {"title": "Accord", "starts_on": dt.date(2025, 1, 1), "ends_on": dt.date(2027, 12, 31)},
     )
-    assert set(agreement.committees.values_list("kind", flat=True)) == set(Committee.Kind.values)
+    assert set(agreement.committees.values_list("kind", flat=True)) == set(Committee.STANDING_KINDS)
     assert _audit("agreement", agreement.pk) == [("create", "status draft")]
 
 

@@ -72,8 +72,9 @@ def test_a_cancelled_meeting_is_cancelled_in_the_invitation(paris):
 
 def test_governance_forms_use_the_shared_date_widgets():
     from core.widgets import DateInput, DateTimeInput
+    from governance.life.forms import TerminationForm
 
     assert isinstance(forms.AgreementForm().fields["starts_on"].widget, DateInput)
-    assert isinstance(forms.TerminationForm().fields["notice_on"].widget, DateInput)
+    assert isinstance(TerminationForm.base_fields["notice_on"].widget, DateInput)
     meeting_form = forms.MeetingForm.base_fields["date"].widget
     assert isinstance(meeting_form, DateTimeInput)

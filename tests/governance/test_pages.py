@@ -81,9 +81,18 @@ def test_agreement_page_warns_of_its_end(client, partner, paris, ends_in_days, t
 
 
 @pytest.mark.django_db
-def test_termination_takes_effect_three_months_after_notice(client, prefecture, agreement):
+def test_termination_takes_effect_three_months_after_notice(client, prefecture, agreement, orgs):
+    agreement.signatories.create(
+        organisation=orgs["france_travail"], representative="X", representative_title="Directeur"
+    )
     response = _login(client, prefecture).post(
-        f"/gouvernance/accords/{agreement.pk}/resiliation/", {"notice_on": "2026-01-31"}
+        f"/gouvernance/accords/{agreement.pk}/resiliation/",
+        {
+            "notice_on": "2026-01-31",
+            "requested_by": orgs["france_travail"].pk,
+            "letter_reference": "RAR 1A 000 000",
+            "national_agreement": "on",
+        },
     )
     assert response.status_code == 302
     agreement.refresh_from_db()

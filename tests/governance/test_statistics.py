@@ -170,12 +170,13 @@ def test_a_fixed_number_of_queries_whatever_the_size(orgs, paris, size, django_a
     _population(orgs, size)
     # 1 files, 2 interviews, 3 referrals, 4 by partner, 5 follow-ups, one median of answers per
     # receiving partner (2 here), 8 median answer, median first appointment (none held here:
-    # skipped), + 1 department when given by id.
-    with django_assert_num_queries(8):
+    # skipped), 9 programme entries, 10 jobs by employer, 11 activities (the life of the
+    # partnership), + 1 department when given by id.
+    with django_assert_num_queries(11):
         figures = compute(paris, YEAR)
     assert figures["cir_signatories"] == size
     assert len(figures["by_partner"]) == 2
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         compute(paris.pk, YEAR)
 
 

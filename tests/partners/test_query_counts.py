@@ -52,8 +52,9 @@ CASES = [
     ("offer_list", "offers", {}, 2),
     # the same, ranked by the profile check
     ("offer_list", "offers", {"age": "24", "rqth": "false", "french_level": "A1"}, 2),
-    # (4) count of resources, (5) the page of resources with their organisation
-    ("resource_list", "resources", {"q": "Ressource"}, 2),
+    # (4) whether the person keeps the resource base, (5) count of resources, (6) the page of
+    # resources with their organisation
+    ("resource_list", "resources", {"q": "Ressource"}, 3),
     # (4) count of trainings, (5) the page of trainings
     ("training_list", "trainings", {"level": "A2"}, 2),
 ]

@@ -154,8 +154,9 @@ def test_caseload_page_and_thread_take_constant_queries(
     # The referral's page with its thread: 1-3 session, user, membership, 4 referral, 5 its
     # audit row, 6 messages marked read, 7 counsellors, 8 the person's latest interview (French
     # levels and the prescribed session), 9 events, 10 follow-ups, 11 messages, 12 their
-    # documents (one prefetch).
-    with django_assert_num_queries(12):
+    # documents (one prefetch), 13 the employers' job and immersion offers a follow-up may
+    # propose, 14 the employers a job outcome may name.
+    with django_assert_num_queries(14):
         client.get(detail)
     many_followed(
         990,
@@ -166,5 +167,5 @@ def test_caseload_page_and_thread_take_constant_queries(
     )
     with django_assert_num_queries(10):
         client.get(reverse("referrals:caseload"), {"q": "nom"})
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(detail)

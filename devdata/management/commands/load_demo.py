@@ -4,7 +4,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from devdata.demo import beneficiaries, exchange, governance, partners, referrals
+from devdata.demo import beneficiaries, exchange, governance, life, partners, referrals
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD", "passerelle-demo")
         started = time.perf_counter()
         # Lower layers first: each app's loader uses what the previous ones created.
-        for module in (partners, beneficiaries, referrals, governance, exchange):
+        for module in (partners, beneficiaries, referrals, governance, life, exchange):
             step = time.perf_counter()
             module.load(password=password, stdout=self.stdout)
             self.stdout.write(f"  ({time.perf_counter() - step:.1f} s)")
