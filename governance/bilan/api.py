@@ -20,7 +20,7 @@ from partners.roles import Cap, has_capability
 
 from ..models import Agreement, AnnualReport
 from . import actions
-from .render import pdf_response
+from .render import MissingPdf, pdf_response
 
 
 class PdfRenderer(BaseRenderer):
@@ -116,8 +116,12 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         report = self.get_object()
         if report.status not in (AnnualReport.Status.READY, AnnualReport.Status.VALIDATED):
             raise Http404
+        try:
+            response = pdf_response(report)
+        except MissingPdf:
+            return Response({"detail": str(MissingPdf.message)}, status=status.HTTP_404_NOT_FOUND)
         actions.record_download(request.user, report, channel="api")
-        return pdf_response(report)
+        return response
 
 
 def register(router):

@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import AnnualReport
 from ..statistics import presentation as presentation_of
@@ -206,10 +207,24 @@ def generate(report_id, on_step=lambda key, progress, label: None):
     return name
 
 
+class MissingPdf(Exception):
+    """The report's row says its PDF exists, the storage does not have it (a database restored
+    without its files)."""
+
+    message = gettext_lazy(
+        "Le fichier PDF de ce bilan est introuvable : la base a sans doute été restaurée sans "
+        "ses fichiers. Demandez une nouvelle génération : elle fera une nouvelle version."
+    )
+
+
 def pdf_response(report):
-    """The stored PDF as a download (pages and API)."""
+    """The stored PDF as a download (pages and API); ``MissingPdf`` when the file is gone."""
+    try:
+        handle = report.pdf.open("rb")
+    except (FileNotFoundError, ValueError):  # ValueError: no file recorded on the row
+        raise MissingPdf from None
     response = FileResponse(
-        report.pdf.open("rb"),
+        handle,
         content_type="application/pdf",
         as_attachment=True,
         filename=f"bilan-{report.agreement.department.code}-{report.year}-v{report.version}.pdf",

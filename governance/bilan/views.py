@@ -14,7 +14,7 @@ from partners.roles import Cap, has_capability
 from ..models import Action, Agreement, AnnualReport
 from . import actions
 from .forms import RequestForm, ValidateForm
-from .render import pdf_response
+from .render import MissingPdf, pdf_response
 
 REFRESH_SECONDS = 3
 
@@ -183,5 +183,10 @@ def report_download(request, pk):
     report = _report(request, pk)
     if report.status not in (AnnualReport.Status.READY, AnnualReport.Status.VALIDATED):
         raise Http404
+    try:
+        response = pdf_response(report)
+    except MissingPdf:
+        messages.error(request, MissingPdf.message)
+        return redirect("governance:bilan:detail", pk=report.pk)
     actions.record_download(request.user, report)
-    return pdf_response(report)
+    return response
