@@ -41,6 +41,11 @@ class ReportError(Exception):
     """A state change that is not allowed; the message is French, for the person."""
 
 
+def _log_name(model):
+    """How the logs name a generated document: "bilan 12", "pack 3"."""
+    return "bilan" if model is AnnualReport else "pack"
+
+
 def claim_seconds():
     """How long a worker holds a report without news before another may take it over.
 
@@ -128,7 +133,7 @@ def claim(report_id, model=AnnualReport):
         )
     )
     if taken:
-        logger.info("bilan %s claimed", report_id)
+        logger.info("%s %s claimed", _log_name(model), report_id)
     return bool(taken)
 
 
@@ -174,7 +179,7 @@ def complete(report_id, file_name, sha256, snapshot, model=AnnualReport, **files
         report.claimed_until = None
         report.error = ""
         report.save()
-    logger.info("%s %s ready", model.__name__, report_id)
+    logger.info("%s %s ready", _log_name(model), report_id)
     return True
 
 

@@ -40,7 +40,6 @@ def test_a_news_item_reaches_the_homes_and_its_document_is_scoped(
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
         assert b"".join(response.streaming_content) == PDF
-        response.close()
     client.force_login(ofii93)
     assert "Forum emploi" not in client.get("/").content.decode()
     assert client.get(f"/gouvernance/actualites/{news.pk}/document/").status_code == 404
