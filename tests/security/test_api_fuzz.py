@@ -18,10 +18,10 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from partners import tokens
 from tests.factories import BeneficiaryFactory, InterviewFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +62,8 @@ def headers_of(user, orgs, ofii):
     person = BeneficiaryFactory(ofii_organisation=orgs["ofii"])
     InterviewFactory(beneficiary=person)
     ReferralFactory(beneficiary=person, to_organisation=orgs["mission_locale"], sender=ofii)
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    _token, key = tokens.create_personal(user)
+    return {"Authorization": f"Token {key}"}
 
 
 @pytest.fixture
