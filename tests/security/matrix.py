@@ -302,9 +302,7 @@ ROUTES = {
         for action in ("close", "redirect", "refuse")
     },
     # The review (« à l'étude ») is the receiver's; the sender's answers 409.
-    "referral-review": post_on(
-        "referral", "referral-review", FILES, ok={OFII: 409, RECEIVER: 200}
-    ),
+    "referral-review": post_on("referral", "referral-review", FILES, ok={OFII: 409, RECEIVER: 200}),
     # No counsellor given: 400 (the receiver only, while the referral is open).
     "referral-assign": post_on("referral", "referral-assign", frozenset({RECEIVER}), ok=400),
     "referral-messages": on("referral", "referral-messages", FILES)

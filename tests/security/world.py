@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from beneficiaries.models import ImportJob
+from core.dates import months_before
 from governance.models import (
     Action,
     Agreement,
@@ -33,7 +34,6 @@ from governance.models import (
     Meeting,
     MeetingPack,
 )
-from core.dates import months_before
 from partners import tokens
 from partners.models import ExportJob, Membership, OrganisationKind
 from referrals.models import RefusalReason, Status
