@@ -15,6 +15,7 @@ from dsfr.forms import DsfrBaseForm
 from rest_framework.exceptions import ValidationError
 
 from core.publics import Public
+from core.validators import INTEGER_MAX
 from core.widgets import DateInput
 
 from .choices import LANGUAGES, FrenchLevel, levels_at_most
@@ -137,7 +138,12 @@ class ServiceOfferFilter(django_filters.FilterSet):
         empty_label=_("Tous"),
     )
     organisation = django_filters.NumberFilter(
-        label=_("Organisation"), field_name="organisation", widget=forms.HiddenInput
+        label=_("Organisation"),
+        field_name="organisation",
+        widget=forms.HiddenInput,
+        # An id the database cannot hold is a field error, not a 500.
+        min_value=1,
+        max_value=INTEGER_MAX,
     )
     public = django_filters.ChoiceFilter(
         label=_("Public visé"),

@@ -2,12 +2,16 @@
 functions as the pages. A transition not allowed or an open referral already there answers 409,
 bad input 400 with field errors, anything out of scope (or a role that may not) 404."""
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from beneficiaries.models import Beneficiary
@@ -200,6 +204,22 @@ def _invalid(error):
     return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
 
 
+class StoredFileRenderer(BaseRenderer):
+    """Lets a client ask for a document in its own type (``Accept: application/pdf``, as the
+    schema says) instead of being answered 406: the view serves the file itself; an error still
+    comes out as JSON, labelled as such."""
+
+    media_type = "*/*"
+    format = "file"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data).encode() if data is not None else b""
+
+
 class ReferralViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -381,7 +401,8 @@ class ReferralViewSet(
         )
 
     @extend_schema(request=MessagePostSerializer, responses=MessageSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    # A plain list, not paginated (drf-spectacular documented a page otherwise).
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request, pk=None):
         """The referral's thread; POST writes a message (the other organisation is told)."""
         referral = self.get_object()
@@ -404,7 +425,8 @@ class ReferralViewSet(
         return Response(MessageSerializer(thread, many=True).data)
 
     @extend_schema(request=DocumentPostSerializer, responses=DocumentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    # A plain list, not paginated (drf-spectacular documented a page otherwise).
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def documents(self, request, pk=None):
         """The referral's documents; POST (multipart) uploads one (PDF, JPEG or PNG)."""
         referral = self.get_object()
@@ -427,9 +449,13 @@ class ReferralViewSet(
         list_records(request.user, documents, object_type="referral_document", channel="api")
         return Response(DocumentSerializer(documents, many=True).data)
 
+    @extend_schema(
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in messaging.ALLOWED_TYPES}
+    )
     @action(
         detail=True,
         methods=["get"],
+        renderer_classes=[JSONRenderer, StoredFileRenderer],
         url_path=r"documents/(?P<document_pk>[0-9]+)/download",
         url_name="document-download",
     )

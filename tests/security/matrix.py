@@ -37,6 +37,9 @@ OFII_ONLY = frozenset({OFII})
 CASEWORK = frozenset({OFII, RECEIVER, OTHER_ORG, OTHER_DEPT})  # referral lists, each its own
 STATISTICS = MEMBERS - {PARTNER}
 NOBODY = frozenset()
+OFIIS = OFII_ONLY | {OTHER_DEPT}  # each OFII in its own department
+RECEIVERS = frozenset({RECEIVER, OTHER_ORG})  # who answers referrals (caseload)
+LEADS = EDITORS | OFII_ONLY  # who writes an action's bilan: its lead (OFII Paris) and editors
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,15 @@ def by_pk(name, *extra, query=""):
 
 def of_org(name):
     return lambda r: reverse(name, args=[r.organisation_id, r.pk])
+
+
+def of_referral(name):
+    """A document's route, under its referral."""
+    return lambda r: reverse(name, args=[r.referral_id, r.pk])
+
+
+def for_year(name, year):
+    return lambda r: reverse(name, args=[r.pk, year])
 
 
 def fixed(name, *args, query=""):
@@ -127,8 +139,29 @@ ROUTES = {
     "password_reset_complete": page("password_reset_complete", MEMBERS, public=200),
     # An unknown invitation: the same 404 page for everyone.
     "invitation_accept": page("invitation_accept", NOBODY, "unknown-token", public=404),
+    "health_web": page("health_web", MEMBERS, public=200),
+    # ProConnect is off unless configured (tests/security/test_proconnect.py turns it on): 404.
+    "proconnect_login": page("proconnect_login", NOBODY, public=404),
+    "proconnect_callback": page("proconnect_callback", NOBODY, public=404),
+    "invitation_accept_proconnect": post(
+        "invitation_accept_proconnect", NOBODY, "unknown-token", public=404
+    ),
+    # --- « Mon compte »: one's own second factor and tokens; an organisation's service tokens --
+    "account": page("account", MEMBERS),
+    "second_factor_setup": page("second_factor_setup", MEMBERS),
+    # Verified (or with no device yet): sent on (home page, or the enrolment).
+    "second_factor_verify": page("second_factor_verify", MEMBERS, ok=302),
+    "second_factor_recovery": post("second_factor_recovery", MEMBERS, ok=200),
+    "token_list": page("token_list", MEMBERS),
+    "token_revoke": post_on("token", "token_revoke", OFII_ONLY),
+    # Its admins (not the platform admins: they do not act for an information system).
+    "service_tokens": on("organisation", "service_tokens", frozenset({RECEIVER})),
+    # An export job and its file: its requester only.
+    "export_job": on("export", "export_job", OFII_ONLY),
+    "export_download": on("export", "export_download", OFII_ONLY),
     # --- web ----------------------------------------------------------------------------------
     "home": page("home", MEMBERS),
+    "to_reorient": page("to_reorient", OFIIS),
     # --- directory ----------------------------------------------------------------------------
     "organisation_list": page("organisation_list", MEMBERS),
     "organisation_create": page("organisation_create", frozenset({ADMIN})),
@@ -166,6 +199,12 @@ ROUTES = {
     ),
     "beneficiaries:rights": on("person", "beneficiaries:rights", OFII_ONLY),
     "beneficiaries:rights_json": on("person", "beneficiaries:rights_json", OFII_ONLY),
+    "beneficiaries:skills": on("person", "beneficiaries:skills", OFII_ONLY),
+    "beneficiaries:liaison_sheet": post_on(
+        "person", "beneficiaries:liaison_sheet", OFII_ONLY, ok=200
+    ),
+    "beneficiaries:end_of_cir": page("beneficiaries:end_of_cir", OFIIS),
+    "beneficiaries:trainings": page("beneficiaries:trainings", OFIIS),
     # --- referrals ----------------------------------------------------------------------------
     "referrals:inbox": page("referrals:inbox", CASEWORK),
     "referrals:export": page("referrals:export", CASEWORK, "csv"),
@@ -175,6 +214,13 @@ ROUTES = {
     "referrals:bulk": post("referrals:bulk", frozenset({RECEIVER, OTHER_ORG})),
     "referrals:follow_up": post_on("referral", "referrals:follow_up", frozenset({RECEIVER})),
     "referrals:act": post_on("referral", "referrals:act", FILES, "accept"),
+    "referrals:caseload": page("referrals:caseload", RECEIVERS),
+    "referrals:assign": post_on("referral", "referrals:assign", frozenset({RECEIVER})),
+    # An empty message: the form again, with its errors.
+    "referrals:message": post_on("referral", "referrals:message", FILES, ok=400),
+    "referrals:document_download": on(
+        "document", None, FILES, url=of_referral("referrals:document_download")
+    ),
     # --- governance ---------------------------------------------------------------------------
     "governance:index": page("governance:index", MEMBERS),
     "governance:agreement_create": page("governance:agreement_create", EDITORS),
@@ -194,6 +240,9 @@ ROUTES = {
         for name, record in GOVERNANCE_POSTS.items()
     },
     "governance:meeting_list": page("governance:meeting_list", MEMBERS),
+    "governance:pack_request": post_on("meeting", "governance:pack_request", EDITORS),
+    "governance:pack_download": on("pack", "governance:pack_download", PARIS, "pdf")
+    + on("pack", "governance:pack_download", PARIS, "xlsx"),
     "governance:statistics": page("governance:statistics", STATISTICS),
     "governance:statistics_download": (
         Check(
@@ -207,11 +256,22 @@ ROUTES = {
     "governance:bilan:status": on("report", "governance:bilan:status", EDITORS),
     "governance:bilan:download": on("report", "governance:bilan:download", EDITORS),
     "governance:bilan:validate": post_on("report", "governance:bilan:validate", EDITORS, ok=400),
+    "governance:bilan:draft": on(
+        "agreement", None, EDITORS, url=for_year("governance:bilan:draft", YEAR - 1)
+    ),
+    "governance:bilan:contribution": on(
+        "action", None, LEADS, url=for_year("governance:bilan:contribution", YEAR - 1)
+    ),
     # --- API (/api/v1/) -----------------------------------------------------------------------
     "api-token": post("api-token", MEMBERS, ok=400, public=400),
     "api-root": page("api-root", MEMBERS),
     "api-schema": page("api-schema", MEMBERS),
     "api-docs": page("api-docs", MEMBERS),
+    "apitoken-list": page("apitoken-list", MEMBERS),
+    # Revoking one's own token (no GET: the key is never shown again).
+    "apitoken-detail": (
+        Check(by_pk("apitoken-detail"), OFII_ONLY, record="token", method="delete", ok=204),
+    ),
     "organisation-list": page("organisation-list", MEMBERS),
     "organisation-detail": on("organisation", "organisation-detail", PARIS),
     "offer-list": page("offer-list", MEMBERS),
@@ -241,6 +301,17 @@ ROUTES = {
         f"referral-{action}": post_on("referral", f"referral-{action}", FILES, ok=400)
         for action in ("close", "redirect", "refuse")
     },
+    # The review (« à l'étude ») is the receiver's; the sender's answers 409.
+    "referral-review": post_on("referral", "referral-review", FILES, ok={OFII: 409, RECEIVER: 200}),
+    # No counsellor given: 400 (the receiver only, while the referral is open).
+    "referral-assign": post_on("referral", "referral-assign", frozenset({RECEIVER}), ok=400),
+    "referral-messages": on("referral", "referral-messages", FILES)
+    + post_on("referral", "referral-messages", FILES, ok=400),
+    "referral-documents": on("referral", "referral-documents", FILES)
+    + post_on("referral", "referral-documents", FILES, ok=400),
+    "referral-document-download": on(
+        "document", None, FILES, url=of_referral("referral-document-download")
+    ),
     "agreement-list": page("agreement-list", MEMBERS),
     "agreement-detail": on("agreement", "agreement-detail", PARIS),
     "meeting-list": page("meeting-list", MEMBERS),

@@ -1,8 +1,9 @@
 """The data of the access matrix: two departments, built once per test module.
 
 Paris (75) and Seine-Saint-Denis (93) each hold one of everything (a person interviewed and
-referred, an import, an agreement with its plan, a meeting, an amendment with its document, a
-ready bilan, contacts, offers). Every name that must not leak carries a marker that appears
+referred with a document on the referral's thread, an import, an agreement with its plan, a
+meeting with its ready pack, an amendment with its document, a ready bilan, contacts, offers, a
+finished export of the OFII member and their personal API token). Every name that must not leak carries a marker that appears
 nowhere else, so that a page, an export or a JSON answer can be searched for it.
 
 Personas (DESIGN.md §4): ``ofii`` (auditor, OFII Paris, admin), ``receiver`` (Mission Locale
@@ -19,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from beneficiaries.models import ImportJob
+from core.dates import months_before
 from governance.models import (
     Action,
     Agreement,
@@ -30,8 +32,11 @@ from governance.models import (
     Indicator,
     IndicatorYear,
     Meeting,
+    MeetingPack,
 )
-from partners.models import Membership, OrganisationKind
+from partners import tokens
+from partners.models import ExportJob, Membership, OrganisationKind
+from referrals.models import RefusalReason, Status
 from tests.factories import (
     BeneficiaryFactory,
     DepartmentFactory,
@@ -42,6 +47,7 @@ from tests.factories import (
     member_of,
 )
 from tests.partners.factories import ContactFactory, ServiceOfferFactory
+from tests.referrals.factories import document_on
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 YEAR = timezone.localdate().year
@@ -76,6 +82,7 @@ def _department(code, label):
         to_organisation=orgs.mission_locale,
         sender=ofii,
     )
+    _listed(orgs, ofii, receiver, label)
     agreement = Agreement.objects.create(
         department=department,
         title=f"Accord {label}",
@@ -126,6 +133,33 @@ def _department(code, label):
     )
     report.pdf.save(f"bilan-{code}.pdf", ContentFile(PDF), save=False)
     report.save()
+    pack = MeetingPack(
+        meeting=meeting,
+        version=1,
+        status=MeetingPack.Status.READY,
+        progress=100,
+        period_start=datetime.date(YEAR - 1, 1, 1),
+        period_end=datetime.date(YEAR - 1, 12, 31),
+        generated_at=timezone.now(),
+    )
+    pack.pdf.save(f"dossier-{code}.pdf", ContentFile(PDF), save=False)
+    pack.xlsx.save(f"dossier-{code}.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+    pack.save()
+    export = ExportJob(
+        requested_by=ofii,
+        organisation=orgs.ofii,
+        source="beneficiaries",
+        fmt="csv",
+        status=ExportJob.Status.DONE,
+        total_rows=1,
+        written_rows=1,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    row = f"{person.last_name};{person.first_name};{person.ofii_number}\n"
+    export.file.save(f"export-{code}.csv", ContentFile(row.encode()), save=False)
+    export.save()
+    token, _key = tokens.create_personal(ofii, name=f"Jeton {label}")
     extra = Membership.objects.create(
         user=UserFactory(last_name=f"Membre{label}"), organisation=orgs.mission_locale
     )
@@ -136,6 +170,10 @@ def _department(code, label):
         receiver=receiver,
         person=person,
         referral=referral,
+        document=document_on(referral, ofii, name=f"cv-{code}.pdf", content=PDF),
+        pack=pack,
+        export=export,
+        token=token,
         job=ImportJob.objects.create(
             organisation=orgs.ofii, created_by=ofii, file_name=f"import-{code}.csv"
         ),
@@ -150,6 +188,36 @@ def _department(code, label):
         contact=ContactFactory(organisation=orgs.mission_locale, name=f"Contact {label}"),
         offer=ServiceOfferFactory(organisation=orgs.mission_locale, title=f"Offre {label}"),
         membership=extra,
+    )
+
+
+def _listed(orgs, ofii, receiver, label):
+    """What the worklists show, so that their leak checks see rows: a person due for the
+    end-of-CIR interview whose referral was refused (« À réorienter »), and a person followed by
+    the receiver (« Mes accompagnements »). Their names carry the department's marker."""
+    now = timezone.now()
+    today = timezone.localdate()
+    due = BeneficiaryFactory(
+        ofii_organisation=orgs.ofii,
+        last_name=f"Refus{label}",
+        first_permit_date=months_before(today, 13),
+        cir_signed_on=months_before(today, 12),
+    )
+    ReferralFactory(
+        beneficiary=due,
+        to_organisation=orgs.mission_locale,
+        sender=ofii,
+        status=Status.REFUSED,
+        answered_at=now,
+        refusal_reason=RefusalReason.UNREACHABLE,
+    )
+    ReferralFactory(
+        beneficiary=BeneficiaryFactory(ofii_organisation=orgs.ofii, last_name=f"Suivi{label}"),
+        to_organisation=orgs.mission_locale,
+        sender=ofii,
+        status=Status.ACCEPTED,
+        answered_at=now,
+        assigned_to=receiver,
     )
 
 
