@@ -23,7 +23,7 @@ COMPARED = (
     "answered_late",
 )
 
-PUBLICS = """
+PUBLIC_COUNTS_SQL = """
     count(*) FILTER (WHERE b.sex = 'F') AS women,
     count(*) FILTER (WHERE b.permit_kind IN ('refugee', 'subsidiary_protection', 'stateless')) AS bpi,
     count(*) FILTER (WHERE b.rqth) AS rqth,
@@ -32,7 +32,7 @@ PUBLICS = """
 """
 
 FILES = f"""
-SELECT b.permit_kind, extract(month FROM b.cir_signed_on)::int AS month, count(*) AS n, {PUBLICS}
+SELECT b.permit_kind, extract(month FROM b.cir_signed_on)::int AS month, count(*) AS n, {PUBLIC_COUNTS_SQL}
 FROM beneficiaries_beneficiary b
 JOIN partners_organisation o ON o.id = b.ofii_organisation_id
 WHERE o.department_id = %(department)s AND b.cir_signed_on >= %(start)s AND b.cir_signed_on < %(end)s
@@ -41,7 +41,7 @@ GROUP BY 1, 2
 
 INTERVIEWS = f"""
 SELECT i.kind, i.spe_decision, b.permit_kind, extract(month FROM i.held_on)::int AS month,
-       count(*) AS n, {PUBLICS}
+       count(*) AS n, {PUBLIC_COUNTS_SQL}
 FROM beneficiaries_interview i
 JOIN beneficiaries_beneficiary b ON b.id = i.beneficiary_id
 JOIN partners_organisation o ON o.id = b.ofii_organisation_id
@@ -53,7 +53,7 @@ REFERRALS = f"""
 SELECT r.status, r.to_organisation_id, r.refusal_reason, r.outcome, b.permit_kind,
        extract(month FROM r.sent_at AT TIME ZONE 'Europe/Paris')::int AS month, count(*) AS n,
        count(*) FILTER (WHERE r.status = 'pending' AND r.answer_due_at < %(now)s) AS overdue,
-       count(*) FILTER (WHERE r.answered_at > r.answer_due_at) AS answered_late, {PUBLICS}
+       count(*) FILTER (WHERE r.answered_at > r.answer_due_at) AS answered_late, {PUBLIC_COUNTS_SQL}
 FROM referrals_referral r
 JOIN partners_organisation f ON f.id = r.from_organisation_id
 JOIN beneficiaries_beneficiary b ON b.id = r.beneficiary_id
