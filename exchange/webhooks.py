@@ -100,7 +100,9 @@ def change(actor, endpoint, *, url=None, events=None, is_active=None, channel="w
             raise PermissionError
         new_url = endpoint.url if url is None else url
         new_events = endpoint.events if events is None else events
-        endpoint.events = _clean(new_url, new_events)
+        if url is not None or events is not None or is_active:
+            # Disabling alone checks nothing: an endpoint whose host is gone may still be disabled.
+            endpoint.events = _clean(new_url, new_events)
         endpoint.url = new_url
         if is_active is not None and is_active != endpoint.is_active:
             endpoint.is_active = is_active

@@ -19,9 +19,11 @@ from .roles import Cap, has_capability, is_organisation_admin, may_keep_resource
 
 
 def _keeper(request):
+    """The keeper's department (None for a platform admin, who keeps every department's)."""
     if not may_keep_resources(request.user):
         raise Http404
-    return request.user.active_membership.organisation.department_id
+    membership = request.user.active_membership
+    return membership.organisation.department_id if membership else None
 
 
 @capability_required(Cap.DIRECTORY_VIEW)
@@ -30,6 +32,9 @@ def resource_form(request, pk=None):
     resource = None
     if pk is not None:
         resource = get_object_or_404(Resource.objects.visible_to(request.user), pk=pk)
+        department_id = resource.department_id
+    if department_id is None:  # a platform admin adds to no department
+        raise Http404
     form = ResourceForm(request.POST or None, instance=resource, department_id=department_id)
     if request.method == "POST" and form.is_valid():
         try:

@@ -41,7 +41,8 @@ def news_list(request):
 
 @capability_required(Cap.GOVERNANCE_VIEW)
 def news_create(request):
-    if not actions.may_publish(request.user):
+    # Platform admins publish for no department: 404, like programme_create.
+    if not actions.may_publish(request.user) or request.user.active_membership is None:
         raise Http404
     department_id = request.user.active_membership.organisation.department_id
     form = NewsForm(request.POST or None, request.FILES or None, department_id=department_id)

@@ -40,6 +40,10 @@ NOBODY = frozenset()
 OFIIS = OFII_ONLY | {OTHER_DEPT}  # each OFII in its own department
 RECEIVERS = frozenset({RECEIVER, OTHER_ORG})  # who answers referrals (caseload)
 LEADS = EDITORS | OFII_ONLY  # who writes an action's bilan: its lead (OFII Paris) and editors
+# Members who administer an organisation (not the platform admins): its webhooks.
+MEMBER_ADMINS = frozenset({OFII, RECEIVER, COORDINATOR, OTHER_DEPT})
+KEEPERS = frozenset({RECEIVER, ADMIN})  # Mission Locale Paris keeps the resources
+NOT_FOUND_ONLY = frozenset()  # France Travail's reconciliation: no persona is France Travail
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,14 @@ ROUTES = {
     "offer_list": page("offer_list", MEMBERS),
     "resource_list": page("resource_list", MEMBERS),
     "training_list": page("training_list", MEMBERS),
+    "resource_create": page("resource_create", frozenset({RECEIVER})),
+    "resource_edit": on("resource", "resource_edit", KEEPERS),
+    "resource_reviewed": post_on("resource", "resource_reviewed", KEEPERS),
+    # An employer's partnership: its administrators (none here) or the coordination.
+    "partnership_edit": on("employer", "partnership_edit", EDITORS),
+    # --- data exchange: an organisation's webhooks (its administrators; not platform admins) --
+    "exchange:webhooks": page("exchange:webhooks", MEMBER_ADMINS),
+    "exchange:webhook_change": post_on("webhook", "exchange:webhook_change", frozenset({RECEIVER})),
     "training_import": page("training_import", EDITORS),
     # --- beneficiaries ------------------------------------------------------------------------
     "beneficiaries:list": page("beneficiaries:list", OFII_ONLY | {OTHER_DEPT}),
@@ -240,6 +252,26 @@ ROUTES = {
         for name, record in GOVERNANCE_POSTS.items()
     },
     "governance:meeting_list": page("governance:meeting_list", MEMBERS),
+    # --- life of the partnership (issue 18) ---------------------------------------------------
+    "governance:activity_list": on("agreement", "governance:activity_list", PARIS),
+    # The coordination and the signatories' members (the agreement has none here).
+    "governance:activity_create": on("agreement", "governance:activity_create", EDITORS),
+    "governance:thematic_group_add": on("agreement", "governance:thematic_group_add", EDITORS),
+    "governance:resource_keepers": on("agreement", "governance:resource_keepers", EDITORS),
+    "governance:renewal": on("agreement", "governance:renewal", EDITORS),
+    "governance:news_list": page("governance:news_list", MEMBERS),
+    "governance:news_create": page("governance:news_create", frozenset({COORDINATOR})),
+    "governance:news_document": on("news", "governance:news_document", PARIS),
+    "governance:news_digest": post("governance:news_digest", MEMBERS),
+    "governance:programme_list": page("governance:programme_list", MEMBERS),
+    # Platform admins create no programme nor news: they belong to no department.
+    "governance:programme_create": page("governance:programme_create", frozenset({COORDINATOR})),
+    # A programme entry: the counsellor on the referral it follows, the OFII on the file.
+    "governance:programme_entry_referral": on(
+        "followed", "governance:programme_entry_referral", frozenset({RECEIVER})
+    ),
+    "governance:programme_entry_file": on("person", "governance:programme_entry_file", OFII_ONLY),
+    "governance:programme_exit": on("entry", "governance:programme_exit", frozenset({RECEIVER})),
     "governance:pack_request": post_on("meeting", "governance:pack_request", EDITORS),
     "governance:pack_download": on("pack", "governance:pack_download", PARIS, "pdf")
     + on("pack", "governance:pack_download", PARIS, "xlsx"),
@@ -274,8 +306,52 @@ ROUTES = {
     ),
     "organisation-list": page("organisation-list", MEMBERS),
     "organisation-detail": on("organisation", "organisation-detail", PARIS),
-    "offer-list": page("offer-list", MEMBERS),
-    "offer-detail": on("offer", "offer-detail", PARIS),
+    # Writing an offer: an organisation's administrators (an empty body: 400).
+    "offer-list": page("offer-list", MEMBERS) + post("offer-list", MEMBER_ADMINS, ok=400),
+    "offer-detail": on("offer", "offer-detail", PARIS)
+    + (
+        Check(
+            by_pk("offer-detail"),
+            frozenset({RECEIVER}),
+            record="offer",
+            method="patch",
+            data=lambda w: {"title": "Offre"},
+        ),
+    ),
+    "training-list": page("training-list", MEMBERS),
+    "training-detail": on("training", "training-detail", PARIS),
+    "resource-list": page("resource-list", MEMBERS),
+    "resource-detail": on("resource", "resource-detail", PARIS),
+    "interview-list": page("interview-list", CASEWORK),
+    "interview-detail": on("interview", "interview-detail", FILES),
+    "qualification-list": page("qualification-list", CASEWORK),
+    "qualification-detail": on("qualification", "qualification-detail", FILES),
+    "followup-list": page("followup-list", CASEWORK) + post("followup-list", CASEWORK, ok=400),
+    "followup-detail": on("referral_follow_up", "followup-detail", FILES),
+    "tombstone-list": page("tombstone-list", MEMBERS),
+    "reconciliation-list": page("reconciliation-list", NOT_FOUND_ONLY)
+    + post("reconciliation-list", NOT_FOUND_ONLY, ok=400),
+    "reconciliation-detail": on("reconciliation", "reconciliation-detail", NOT_FOUND_ONLY),
+    "webhook-list": page("webhook-list", MEMBER_ADMINS)
+    + post("webhook-list", MEMBER_ADMINS, ok=400),
+    "webhook-detail": on("webhook", "webhook-detail", frozenset({RECEIVER}))
+    + (
+        Check(
+            by_pk("webhook-detail"),
+            frozenset({RECEIVER}),
+            record="webhook",
+            method="patch",
+            data=lambda w: {"is_active": False},
+        ),
+        Check(
+            by_pk("webhook-detail"),
+            frozenset({RECEIVER}),
+            record="webhook",
+            method="delete",
+            ok=204,
+        ),
+    ),
+    "webhook-deliveries": on("webhook", "webhook-deliveries", frozenset({RECEIVER})),
     "beneficiary-list": page("beneficiary-list", CASEWORK)
     + post("beneficiary-list", OFII_ONLY | {OTHER_DEPT}, ok=400),
     "beneficiary-detail": on("person", "beneficiary-detail", FILES)

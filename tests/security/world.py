@@ -19,8 +19,10 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from beneficiaries.models import ImportJob
+from beneficiaries.models import ImportJob, Qualification
 from core.dates import months_before
+from exchange.models import ReconciliationRun, WebhookEndpoint
+from governance.life.models import News, Programme, ProgrammeEntry
 from governance.models import (
     Action,
     Agreement,
@@ -36,7 +38,7 @@ from governance.models import (
 )
 from partners import tokens
 from partners.models import ExportJob, Membership, OrganisationKind
-from referrals.models import RefusalReason, Status
+from referrals.models import FollowUp, RefusalReason, Status
 from tests.factories import (
     BeneficiaryFactory,
     DepartmentFactory,
@@ -46,7 +48,12 @@ from tests.factories import (
     UserFactory,
     member_of,
 )
-from tests.partners.factories import ContactFactory, ServiceOfferFactory
+from tests.partners.factories import (
+    ContactFactory,
+    ResourceFactory,
+    ServiceOfferFactory,
+    TrainingOfferFactory,
+)
 from tests.referrals.factories import document_on
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -75,14 +82,15 @@ def _department(code, label):
         first_name=f"Prenom{label}",
         ofii_number=f"{code}-2025-9{code}01",
     )
-    InterviewFactory(beneficiary=person)
+    interview = InterviewFactory(beneficiary=person)
     referral = ReferralFactory(
         beneficiary=person,
         from_organisation=orgs.ofii,
         to_organisation=orgs.mission_locale,
         sender=ofii,
     )
-    _listed(orgs, ofii, receiver, label)
+    followed = _listed(orgs, ofii, receiver, label)
+    exchange = _exchange(orgs, ofii, receiver, person, referral, followed, label)
     agreement = Agreement.objects.create(
         department=department,
         title=f"Accord {label}",
@@ -188,13 +196,80 @@ def _department(code, label):
         contact=ContactFactory(organisation=orgs.mission_locale, name=f"Contact {label}"),
         offer=ServiceOfferFactory(organisation=orgs.mission_locale, title=f"Offre {label}"),
         membership=extra,
+        interview=interview,
+        **exchange,
     )
+
+
+def _exchange(orgs, ofii, receiver, person, referral, followed, label):
+    """The records of data exchange and of the life of the partnership (issues 17 and 18): the
+    Mission Locale keeps the resources and has a webhook; a France Travail run; news with its
+    document; a programme entry on the referral; an employer."""
+    orgs.mission_locale.keeps_resources = True
+    orgs.mission_locale.save(update_fields=["keeps_resources"])
+    department = orgs.ofii.department
+    france_travail = OrganisationFactory(
+        kind=OrganisationKind.FRANCE_TRAVAIL, department=department, name=f"France Travail {label}"
+    )
+    news = News(
+        department=department,
+        author_organisation=orgs.ofii,
+        author=ofii,
+        title=f"Actualité {label}",
+        text="Texte",
+        document_type="application/pdf",
+    )
+    news.document.save("news.pdf", ContentFile(PDF), save=False)
+    news.save()
+    programme = Programme.objects.create(
+        department=department, name=f"Programme {label}", kind=Programme.Kind.LOCAL
+    )
+    return {
+        "resource": ResourceFactory(department=department, name=f"Ressource {label}"),
+        "training": TrainingOfferFactory(department=department, title=f"Formation {label}"),
+        "qualification": Qualification.objects.create(
+            beneficiary=person, kind=Qualification.Kind.DIPLOMA, title=f"Diplôme {label}"
+        ),
+        "referral_follow_up": FollowUp.objects.create(
+            referral=referral,
+            kind=FollowUp.Kind.DIAGNOSTIC,
+            happened_on=timezone.localdate(),
+            author=receiver,
+            organisation=orgs.mission_locale,
+        ),
+        "webhook": WebhookEndpoint.objects.create(
+            organisation=orgs.mission_locale,
+            url="https://si.example.fr/hook",
+            events=["referral.sent"],
+            secret="0" * 64,
+        ),
+        "reconciliation": ReconciliationRun.objects.create(
+            organisation=france_travail,
+            department=department,
+            created_by=member_of(france_travail),
+        ),
+        "news": news,
+        "followed": followed,
+        "entry": ProgrammeEntry.objects.create(
+            beneficiary=followed.beneficiary,
+            programme=programme,
+            operator=orgs.mission_locale,
+            entered_on=timezone.localdate(),
+            referral=followed,
+            recorded_by=receiver,
+            organisation=orgs.mission_locale,
+        ),
+        "employer": OrganisationFactory(
+            kind=OrganisationKind.EMPLOYER, department=department, name=f"Employeur {label}"
+        ),
+    }
 
 
 def _listed(orgs, ofii, receiver, label):
     """What the worklists show, so that their leak checks see rows: a person due for the
     end-of-CIR interview whose referral was refused (« À réorienter »), and a person followed by
-    the receiver (« Mes accompagnements »). Their names carry the department's marker."""
+    the receiver (« Mes accompagnements »: the referral returned). Their names carry the
+    department's marker."""
     now = timezone.now()
     today = timezone.localdate()
     due = BeneficiaryFactory(
@@ -211,7 +286,7 @@ def _listed(orgs, ofii, receiver, label):
         answered_at=now,
         refusal_reason=RefusalReason.UNREACHABLE,
     )
-    ReferralFactory(
+    return ReferralFactory(
         beneficiary=BeneficiaryFactory(ofii_organisation=orgs.ofii, last_name=f"Suivi{label}"),
         to_organisation=orgs.mission_locale,
         sender=ofii,
