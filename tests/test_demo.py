@@ -246,18 +246,32 @@ def test_the_referrals_went_through_their_transitions(demo):
     first_events = ReferralEvent.objects.filter(from_status="").order_by("pk")[:50]
     for event in first_events:
         assert event.at == event.referral.sent_at
-    transitions = ReferralEvent.objects.exclude(from_status="").count()
+    transitions = (
+        ReferralEvent.objects.filter(kind=ReferralEvent.Kind.TRANSITION)
+        .exclude(from_status="")
+        .count()
+    )
     assert AuditEntry.objects.filter(object_type="referral", action="transition").count() == (
         transitions
     )
     answered = Referral.objects.exclude(answered_at=None).order_by("?")[:20]
     for referral in answered:
-        event = referral.events.exclude(from_status="").order_by("at").first()
+        event = (
+            referral.events.filter(kind=ReferralEvent.Kind.TRANSITION)
+            .exclude(from_status="")
+            .order_by("at")
+            .first()
+        )
         assert event.at == referral.answered_at
         assert event.actor.active_membership.organisation_id == referral.to_organisation_id
     assert Referral.objects.filter(
         to_organisation__department__code="93", status=Status.CLOSED
     ).exists()
+    # Each partner's demo counsellor has people of their own in "Mes accompagnements".
+    for email in ("france-travail@demo.passerelle.test", "mission-locale@demo.passerelle.test"):
+        assert Referral.objects.filter(
+            assigned_to__email=email, status__in=(Status.ACCEPTED, Status.IN_PROGRESS)
+        ).exists()
 
 
 def test_a_second_referral_load_adds_nothing(demo):

@@ -286,6 +286,17 @@ def conversations(sender, counsellors, receivers):
     from referrals.models import Document, Referral, Status
 
     referrals = Referral.objects.filter(from_organisation=sender.organisation)
+    # Each partner's demo counsellor follows two in three of its accepted people ("Mes
+    # accompagnements"); the others stay with the organisation, unassigned.
+    for organisation_id, counsellor in counsellors.items():
+        unassigned = referrals.filter(
+            to_organisation_id=organisation_id,
+            status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
+            assigned_to__isnull=True,
+        ).order_by("pk")
+        mine = [pk for i, pk in enumerate(unassigned.values_list("pk", flat=True)) if i % 3 != 2]
+        if mine:
+            actions.assign(counsellor, mine, counsellor)
     for referral in referrals.filter(status=Status.PENDING).order_by("pk")[:3]:
         actions.review(counsellors[referral.to_organisation_id], referral)
     followed = list(
