@@ -42,7 +42,11 @@ format: install
 # and the tests that need a real Celery worker run too.
 test: lint
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	# The tests that drive real workers, Redis and SMTP servers (and stop some of them) run in a
+	# process of their own, first: the Celery producer and the database connections they leave
+	# behind never reach the rest of the suite. (Without DATABASE_URL and REDIS_URL they skip.)
+	$(PY) -m pytest -m services $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not services" $(PYTEST_ARGS)
 
 # The benchmark (bench/README.md): PostgreSQL on BENCH_DATABASE_SERVER (default
 # postgres://postgres@127.0.0.1:5432), Redis on BENCH_REDIS_URL for the bilan's real worker.
