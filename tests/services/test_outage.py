@@ -159,19 +159,24 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_and_no_text(
     celery_worker_factory, client, ofii, settings
 ):
     worker = celery_worker_factory()
+    # The relay (beat, every minute) hands over again an effect the broker lost; here it runs
+    # while the test waits, with short delays.
+    settings.EFFECT_RELAY_GRACE_SECONDS = 0
+    settings.EFFECT_RESEND_SECONDS = 5
     client.force_login(ofii)
     response = client.post(
         reverse("beneficiaries:import"),
         {"file": SimpleUploadedFile("b.csv", big_import(60000).encode(), "text/csv")},
     )
     job = ImportJob.objects.get()
-    wait_for(
-        lambda: ImportJob.objects.filter(
+
+    def checking():
+        relay()
+        return ImportJob.objects.filter(
             pk=job.pk, status=ImportJob.Status.CHECKING, processed_lines__gte=1000
-        ).exists(),
-        timeout=60,
-        interval=0.05,
-    )
+        ).exists()
+
+    wait_for(checking, timeout=90, interval=0.1)
     worker.kill()
     assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.CHECKING
 
