@@ -110,14 +110,18 @@ class SmtpServer:
 @contextlib.contextmanager
 def producer_on(url):
     """The test process's Celery producer publishes to ``url`` meanwhile."""
+    from kombu import pools
+
     from config.celery import app
 
     previous = app.conf.broker_url
 
     def reset(to):
+        # kombu keeps its connection and producer pools in process-wide registries keyed by the
+        # broker's address: closing only the app's pool would leave a closed pool there, handed
+        # back ("Acquire on closed pool") the next time that address is used. Empty them all.
         app.conf.broker_url = to
-        if app._pool is not None:
-            app._pool.force_close_all()
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 

@@ -155,10 +155,6 @@ def big_import(lines):
     return "\n".join(rows) + "\n"
 
 
-@pytest.mark.skip(
-    reason="KNOWN FAILURE, to fix next: after the merges the import's task never reaches the test's "
-    "worker (its log shows no task received); the stuck-import watchdog itself is tested on SQLite"
-)
 def test_a_worker_killed_mid_import_leaves_a_failed_job_and_no_text(
     celery_worker_factory, client, ofii, settings
 ):
