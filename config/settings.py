@@ -163,6 +163,13 @@ CELERY_TIMEZONE = "Europe/Paris"
 # An unacknowledged task comes back after this delay; task time limits stay below it.
 BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+if BROKER_VISIBILITY_TIMEOUT < 600:
+    # kombu looks for unacknowledged tasks every 10 s but scans only one look in 10 (every
+    # 100 s): with a short visibility timeout (drills, tests), scan at every look, more often.
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "unacked_restore_interval": max(1, min(10, BROKER_VISIBILITY_TIMEOUT // 5)),
+        "unacked_restore_throttle": 1,
+    }
 # The annual bilan task (governance/tasks.py): hard time limit in seconds, below the visibility
 # timeout so that a running task is never handed to a second worker by the broker.
 BILAN_TIME_LIMIT = int(os.environ.get("BILAN_TIME_LIMIT", "900"))
