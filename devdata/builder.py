@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
+from effects import outbox
 from governance import actions as governance_actions
 from governance.models import Committee, FollowUpItem, Meeting
 from partners.models import AuditEntry, Department, Membership, Organisation, OrganisationKind, User
@@ -87,9 +88,10 @@ def member(organisation, email, *, password, first_name="Agent", last_name="", i
 
 @contextlib.contextmanager
 def without_notifications():
-    """One transaction whose on-commit side effects (the e-mails the actions queue) are dropped:
-    a story told after the fact is not news to anyone."""
-    with transaction.atomic():
+    """One transaction whose side effects (the e-mails and webhooks the actions queue) are
+    dropped, neither sent now nor recorded for the relay: a story told after the fact is not news
+    to anyone."""
+    with transaction.atomic(), outbox.muted():
         connection = transaction.get_connection()
         before = len(connection.run_on_commit)
         yield

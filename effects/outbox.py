@@ -15,6 +15,8 @@ Why not django-celery-outbox: its relay is a separate long-running process that 
 (SELECT … SKIP LOCKED), and it neither deduplicates by key nor records a task's own failures.
 """
 
+import contextlib
+import contextvars
 import logging
 import re
 from datetime import timedelta
@@ -36,9 +38,31 @@ EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 RUNNING_MARGIN = timedelta(minutes=2)
 
 
+_muted = contextvars.ContextVar("effects_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted():
+    """Within this block no effect is recorded (``enqueue`` returns None): for loading a story
+    after the fact (the demo, benchmarks), whose e-mails and webhooks would be news to no one and
+    must not be sent later by the relay either."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def is_muted():
+    return _muted.get()
+
+
 def enqueue(task, args=(), *, key):
     """Writes the effect ``task(*args)`` named ``key`` in the current transaction; dispatches it
-    after commit. Enqueuing an existing key again does nothing. Returns the effect."""
+    after commit. Enqueuing an existing key again does nothing. Returns the effect (None when
+    :func:`muted`)."""
+    if _muted.get():
+        return None
     try:
         with transaction.atomic():
             effect, created = Effect.objects.get_or_create(

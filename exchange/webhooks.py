@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from effects import outbox
 from effects.models import Effect
 from effects.outbox import enqueue
 from partners import audit
@@ -129,6 +130,8 @@ def remove(actor, endpoint, *, channel="web"):
 
 def _queue(event, organisation_ids, data):
     """One delivery per active endpoint of these organisations subscribed to ``event``."""
+    if outbox.is_muted():
+        return
     now = timezone.now()
     endpoints = WebhookEndpoint.objects.filter(organisation_id__in=organisation_ids, is_active=True)
     for endpoint in endpoints:

@@ -23,6 +23,8 @@ from devdata.builder import recent_years
 from devdata.demo import beneficiaries as beneficiaries_demo
 from devdata.demo import partners as partners_demo
 from devdata.demo import referrals as referrals_demo
+from effects.models import Effect
+from exchange.models import WebhookDelivery
 from governance import queries
 from governance.models import Action, Agreement, FollowUpItem, Indicator, Meeting
 from partners.models import (
@@ -272,6 +274,13 @@ def test_the_referrals_went_through_their_transitions(demo):
         assert Referral.objects.filter(
             assigned_to__email=email, status__in=(Status.ACCEPTED, Status.IN_PROGRESS)
         ).exists()
+
+
+def test_the_story_leaves_no_e_mail_or_webhook_to_send(demo):
+    # Thousands of past transitions: neither sent at load time nor left for the relay to send.
+    assert Referral.objects.count() > 1000
+    assert not Effect.objects.exists()
+    assert not WebhookDelivery.objects.exists()
 
 
 def test_a_second_referral_load_adds_nothing(demo):
