@@ -20,7 +20,6 @@ from governance.models import (
     Committee,
     Indicator,
     IndicatorYear,
-    Signatory,
 )
 from referrals.models import Outcome, RefusalReason, Status
 
@@ -51,23 +50,17 @@ def agreement_for(department, orgs, year):
         ends_on=datetime.date(year + 2, 3, 1),
         status=Agreement.Status.IN_FORCE,
     )
-    people = {
-        "prefecture": ("Claire DUMONT", "Préfète"),
-        "ofii": ("Karim BENALI", "Directeur territorial"),
-        "france_travail": ("Sophie MARCHAND", "Directrice territoriale"),
-        "mission_locale": ("Paul LEROY", "Directeur général"),
-        "cap_emploi": ("Inès MOREAU", "Directrice"),
-        "partner": ("Luc FONTAINE", "Président"),
-    }
-    Signatory.objects.bulk_create(
-        Signatory(
-            agreement=agreement,
-            organisation=orgs[key],
-            representative=name,
-            representative_title=title,
-            signed_on=agreement.signed_on,
-        )
-        for key, (name, title) in people.items()
+    builder.signatories(
+        agreement,
+        orgs,
+        [
+            ("prefecture", "Claire DUMONT", "Préfète"),
+            ("ofii", "Karim BENALI", "Directeur territorial"),
+            ("france_travail", "Sophie MARCHAND", "Directrice territoriale"),
+            ("mission_locale", "Paul LEROY", "Directeur général"),
+            ("cap_emploi", "Inès MOREAU", "Directrice"),
+            ("partner", "Luc FONTAINE", "Président"),
+        ],
     )
     axis = Axis.objects.create(agreement=agreement, number=2, title="Parcours global")
     committees = builder.committees(agreement)

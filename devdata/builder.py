@@ -19,7 +19,7 @@ from django.utils import timezone
 from beneficiaries.models import Beneficiary
 from effects import outbox
 from governance import actions as governance_actions
-from governance.models import Committee, FollowUpItem, Meeting
+from governance.models import Committee, FollowUpItem, Meeting, Signatory
 from partners.models import AuditEntry, Department, Membership, Organisation, OrganisationKind, User
 from referrals import actions as referral_actions
 from referrals.deadlines import answer_due_at
@@ -285,6 +285,22 @@ def hold(user, meeting, *, minutes="", presences=None, decisions=(), follow_ups=
         if status != created.status:
             governance_actions.set_follow_up_status(user, created.pk, status)
     return made
+
+
+def signatories(agreement, orgs, people):
+    """The agreement's signatories: ``people`` as (organisation key in ``orgs``, name, title);
+    a key without its organisation is skipped. They signed on the agreement's date."""
+    Signatory.objects.bulk_create(
+        Signatory(
+            agreement=agreement,
+            organisation=orgs[key],
+            representative=name,
+            representative_title=title,
+            signed_on=agreement.signed_on,
+        )
+        for key, name, title in people
+        if orgs.get(key)
+    )
 
 
 def committees(agreement, chairs=None):

@@ -111,6 +111,23 @@ def _log(actor, referral, from_status, now, *, comment, channel):
     )
 
 
+def _move(actor, referral, action, now, *, comment, channel, notify=None, **fields):
+    """Applies the transition ``action`` to a locked, checked referral: its target status and
+    ``fields``, saved; the event and the audit row; the sender told (``notify``) once committed."""
+    from_status = referral.status
+    referral.status = TRANSITIONS[action].target
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.save()
+    _log(actor, referral, from_status, now, comment=comment, channel=channel)
+    if notify is not None:
+        enqueue(
+            tasks.notify_sender,
+            [referral.pk, notify.value],
+            key=f"referral-{referral.pk}-{notify.value}",
+        )
+
+
 def _check_partner(to_organisation, from_organisation_id, department_id, exclude=()):
     ok = (
         to_organisation is not None
@@ -204,16 +221,16 @@ def accept(actor, referral, *, appointment_at=None, comment="", channel="web"):
     with transaction.atomic():
         referral = _lock(actor, referral, "accept")
         check_date(referral, "appointment_at", appointment_at, future_ok=True, now=now)
-        from_status = referral.status
-        referral.status = Status.ACCEPTED
-        referral.answered_at = now
-        referral.appointment_at = appointment_at
-        referral.save()
-        _log(actor, referral, from_status, now, comment=comment, channel=channel)
-        enqueue(
-            tasks.notify_sender,
-            [referral.pk, NotificationKind.ACCEPTED.value],
-            key=f"referral-{referral.pk}-accepted",
+        _move(
+            actor,
+            referral,
+            "accept",
+            now,
+            comment=comment,
+            channel=channel,
+            notify=NotificationKind.ACCEPTED,
+            answered_at=now,
+            appointment_at=appointment_at,
         )
     return referral
 
@@ -224,10 +241,7 @@ def review(actor, referral, *, comment="", channel="web"):
     now = timezone.now()
     with transaction.atomic():
         referral = _lock(actor, referral, "review")
-        from_status = referral.status
-        referral.status = Status.UNDER_REVIEW
-        referral.save()
-        _log(actor, referral, from_status, now, comment=(comment or "").strip(), channel=channel)
+        _move(actor, referral, "review", now, comment=(comment or "").strip(), channel=channel)
     return referral
 
 
@@ -240,17 +254,17 @@ def refuse(actor, referral, *, reason, comment="", channel="web"):
     now = timezone.now()
     with transaction.atomic():
         referral = _lock(actor, referral, "refuse")
-        from_status = referral.status
-        referral.status = Status.REFUSED
-        referral.answered_at = now
-        referral.refusal_reason = reason
-        referral.refusal_comment = comment
-        referral.save()
-        _log(actor, referral, from_status, now, comment=comment, channel=channel)
-        enqueue(
-            tasks.notify_sender,
-            [referral.pk, NotificationKind.REFUSED.value],
-            key=f"referral-{referral.pk}-refused",
+        _move(
+            actor,
+            referral,
+            "refuse",
+            now,
+            comment=comment,
+            channel=channel,
+            notify=NotificationKind.REFUSED,
+            answered_at=now,
+            refusal_reason=reason,
+            refusal_comment=comment,
         )
     return referral
 
@@ -293,16 +307,16 @@ def redirect(actor, referral, *, to_organisation, comment="", channel="web"):
             at=now,
             comment=comment,
         )
-        from_status = current.status
-        current.status = Status.REDIRECTED
-        current.answered_at = now
-        current.redirected_to = new
-        current.save()
-        _log(actor, current, from_status, now, comment=comment, channel=channel)
-        enqueue(
-            tasks.notify_sender,
-            [current.pk, NotificationKind.REDIRECTED.value],
-            key=f"referral-{current.pk}-redirected",
+        _move(
+            actor,
+            current,
+            "redirect",
+            now,
+            comment=comment,
+            channel=channel,
+            notify=NotificationKind.REDIRECTED,
+            answered_at=now,
+            redirected_to=new,
         )
         enqueue(tasks.notify_new_referral, [new.pk], key=f"referral-{new.pk}-new")
     return new
@@ -312,10 +326,7 @@ def cancel(actor, referral, *, comment="", channel="web"):
     now = timezone.now()
     with transaction.atomic():
         referral = _lock(actor, referral, "cancel")
-        from_status = referral.status
-        referral.status = Status.CANCELLED
-        referral.save()
-        _log(actor, referral, from_status, now, comment=(comment or "").strip(), channel=channel)
+        _move(actor, referral, "cancel", now, comment=(comment or "").strip(), channel=channel)
     return referral
 
 
@@ -332,15 +343,15 @@ def start(actor, referral, *, first_appointment_at=None, comment="", channel="we
 def _start(actor, referral, held_at, now, *, comment, channel):
     """The ``start`` transition on a locked, checked referral (also reached by a follow-up
     "Entrée en accompagnement": one way to say the person is followed)."""
-    from_status = referral.status
-    referral.status = Status.IN_PROGRESS
-    referral.first_appointment_at = held_at
-    referral.save()
-    _log(actor, referral, from_status, now, comment=comment, channel=channel)
-    enqueue(
-        tasks.notify_sender,
-        [referral.pk, NotificationKind.STARTED.value],
-        key=f"referral-{referral.pk}-started",
+    _move(
+        actor,
+        referral,
+        "start",
+        now,
+        comment=comment,
+        channel=channel,
+        notify=NotificationKind.STARTED,
+        first_appointment_at=held_at,
     )
 
 
@@ -372,18 +383,18 @@ def close(actor, referral, *, outcome, outcome_date, comment="", employer=None, 
     with transaction.atomic():
         referral = _lock(actor, referral, "close")
         check_date(referral, "outcome_date", outcome_date, now=now)
-        from_status = referral.status
-        referral.status = Status.CLOSED
-        referral.outcome = outcome
-        referral.outcome_date = outcome_date
-        referral.outcome_employer = employer
-        referral.closed_at = now
-        referral.save()
-        _log(actor, referral, from_status, now, comment=comment, channel=channel)
-        enqueue(
-            tasks.notify_sender,
-            [referral.pk, NotificationKind.CLOSED.value],
-            key=f"referral-{referral.pk}-closed",
+        _move(
+            actor,
+            referral,
+            "close",
+            now,
+            comment=comment,
+            channel=channel,
+            notify=NotificationKind.CLOSED,
+            outcome=outcome,
+            outcome_date=outcome_date,
+            outcome_employer=employer,
+            closed_at=now,
         )
     return referral
 

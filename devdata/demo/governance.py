@@ -26,7 +26,6 @@ from governance.models import (
     Indicator,
     IndicatorYear,
     Meeting,
-    Signatory,
 )
 from partners.models import Department, Membership, Organisation, OrganisationKind
 
@@ -422,19 +421,7 @@ def load(password, stdout):
     if agreement is None:
         stdout.write("governance: demo agreement kept (bilans refer to it)")
         return
-    Signatory.objects.bulk_create(
-        [
-            Signatory(
-                agreement=agreement,
-                organisation=orgs[key],
-                representative=name,
-                representative_title=title,
-                signed_on=agreement.signed_on,
-            )
-            for key, name, title in SIGNATORIES
-            if orgs.get(key)
-        ]
-    )
+    builder.signatories(agreement, orgs, SIGNATORIES)
     axes = {
         n: Axis.objects.create(agreement=agreement, number=n, title=title, description=text)
         for n, (title, text) in enumerate(AXES, start=1)
@@ -465,22 +452,14 @@ def load(password, stdout):
         status=Agreement.Status.IN_FORCE,
     )
     if agreement93 is not None:
-        Signatory.objects.bulk_create(
+        builder.signatories(
+            agreement93,
+            orgs93,
             [
-                Signatory(
-                    agreement=agreement93,
-                    organisation=orgs93[key],
-                    representative=name,
-                    representative_title=title,
-                    signed_on=agreement93.signed_on,
-                )
-                for key, name, title in [
-                    ("prefecture", "Patrice Leclerc", "Préfet de la Seine-Saint-Denis"),
-                    ("ofii", "Amandine Roux", "Directrice territoriale de l'OFII Bobigny"),
-                    ("france_travail", "Karim Benali", "Directeur territorial de France Travail"),
-                ]
-                if orgs93.get(key)
-            ]
+                ("prefecture", "Patrice Leclerc", "Préfet de la Seine-Saint-Denis"),
+                ("ofii", "Amandine Roux", "Directrice territoriale de l'OFII Bobigny"),
+                ("france_travail", "Karim Benali", "Directeur territorial de France Travail"),
+            ],
         )
         axes93 = {
             n: Axis.objects.create(agreement=agreement93, number=n, title=title)

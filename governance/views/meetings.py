@@ -137,32 +137,45 @@ def _back_to(meeting):
     return redirect("governance:meeting_detail", pk=meeting.pk)
 
 
+def _act(request, meeting, act, success, *, form=None):
+    """Runs the action ``act()`` once ``form`` (if any) is valid: the form's errors or the
+    action's refusal shown in French, or ``success``; then back to the meeting's page."""
+    if form is not None and not form.is_valid():
+        _invalid(request, form)
+        return _back_to(meeting)
+    try:
+        act()
+    except actions.GovernanceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return _back_to(meeting)
+
+
 @require_POST
 @capability_required(Cap.GOVERNANCE_EDIT)
 def meeting_hold(request, pk):
     meeting = _meeting(request, pk)
     form = MinutesForm(request.POST)
     form.is_valid()
-    try:
-        actions.hold_meeting(request.user, meeting.pk, form.cleaned_data.get("minutes"))
-    except actions.GovernanceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("La réunion est enregistrée comme tenue."))
-    return _back_to(meeting)
+    return _act(
+        request,
+        meeting,
+        lambda: actions.hold_meeting(request.user, meeting.pk, form.cleaned_data.get("minutes")),
+        _("La réunion est enregistrée comme tenue."),
+    )
 
 
 @require_POST
 @capability_required(Cap.GOVERNANCE_EDIT)
 def meeting_cancel(request, pk):
     meeting = _meeting(request, pk)
-    try:
-        actions.cancel_meeting(request.user, meeting.pk)
-    except actions.GovernanceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("La réunion est annulée."))
-    return _back_to(meeting)
+    return _act(
+        request,
+        meeting,
+        lambda: actions.cancel_meeting(request.user, meeting.pk),
+        _("La réunion est annulée."),
+    )
 
 
 @require_POST
@@ -170,16 +183,13 @@ def meeting_cancel(request, pk):
 def meeting_attendance(request, pk):
     meeting = _meeting(request, pk)
     form = AttendanceForm(request.POST, meeting=meeting)
-    if not form.is_valid():
-        _invalid(request, form)
-        return _back_to(meeting)
-    try:
-        actions.record_attendance(request.user, meeting.pk, form.presences())
-    except actions.GovernanceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Les présences sont enregistrées."))
-    return _back_to(meeting)
+    return _act(
+        request,
+        meeting,
+        lambda: actions.record_attendance(request.user, meeting.pk, form.presences()),
+        _("Les présences sont enregistrées."),
+        form=form,
+    )
 
 
 @require_POST
@@ -187,16 +197,13 @@ def meeting_attendance(request, pk):
 def decision_add(request, pk):
     meeting = _meeting(request, pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        _invalid(request, form)
-        return _back_to(meeting)
-    try:
-        actions.add_decision(request.user, meeting.pk, form.cleaned_data["text"])
-    except actions.GovernanceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("La décision est enregistrée."))
-    return _back_to(meeting)
+    return _act(
+        request,
+        meeting,
+        lambda: actions.add_decision(request.user, meeting.pk, form.cleaned_data["text"]),
+        _("La décision est enregistrée."),
+        form=form,
+    )
 
 
 @require_POST
@@ -204,16 +211,13 @@ def decision_add(request, pk):
 def follow_up_add(request, pk):
     meeting = _meeting(request, pk)
     form = FollowUpForm(request.POST, meeting=meeting)
-    if not form.is_valid():
-        _invalid(request, form)
-        return _back_to(meeting)
-    try:
-        actions.add_follow_up(request.user, meeting.pk, **form.cleaned_data)
-    except actions.GovernanceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("L'action de suivi est enregistrée."))
-    return _back_to(meeting)
+    return _act(
+        request,
+        meeting,
+        lambda: actions.add_follow_up(request.user, meeting.pk, **form.cleaned_data),
+        _("L'action de suivi est enregistrée."),
+        form=form,
+    )
 
 
 @require_POST
