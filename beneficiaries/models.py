@@ -12,6 +12,7 @@ from django_countries import countries
 
 from core.dates import age_on, years_after
 from core.publics import BPI_PERMIT_KINDS, UNDER_AGE
+from core.validators import BOUNDED_DATE
 from partners.choices import FrenchLevel
 from partners.models import Organisation
 from partners.roles import Cap, Role, has_capability, role_of
@@ -99,6 +100,13 @@ class BeneficiaryQuerySet(models.QuerySet):
             return qs.filter(referrals__to_organisation_id=organisation_id).distinct()
         return self.none()
 
+    def repairable_by(self, user):
+        """The platform admin's repair pages (partners/admin_repair.py): the files not
+        anonymised, for a platform administrator only; nothing for anyone else."""
+        if role_of(user) != Role.PLATFORM_ADMIN:
+            return self.none()
+        return self.filter(anonymised_at__isnull=True)
+
     def of_department(self, department_id):
         """All files of a department, for aggregated statistics only (never shown by name)."""
         return self.filter(ofii_organisation__department_id=department_id)
@@ -109,13 +117,15 @@ class Beneficiary(models.Model):
     last_name = models.CharField(_("nom"), max_length=150)
     first_name = models.CharField(_("prénom"), max_length=150)
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("date de naissance"))
+    birth_date = models.DateField(_("date de naissance"), validators=BOUNDED_DATE)
     nationality = models.CharField(
         _("nationalité"), max_length=2, help_text=_("Code ISO 3166 alpha-2")
     )
     permit_kind = models.CharField(_("titre de séjour"), max_length=30, choices=PermitKind.choices)
-    first_permit_date = models.DateField(_("date du premier titre"))
-    cir_signed_on = models.DateField(_("date de signature du CIR"), null=True, blank=True)
+    first_permit_date = models.DateField(_("date du premier titre"), validators=BOUNDED_DATE)
+    cir_signed_on = models.DateField(
+        _("date de signature du CIR"), null=True, blank=True, validators=BOUNDED_DATE
+    )
     commune = models.CharField(_("commune"), max_length=100, blank=True)
     postcode = models.CharField(_("code postal"), max_length=5, blank=True)
     email = models.EmailField(_("adresse électronique"), blank=True)
@@ -157,7 +167,9 @@ class Beneficiary(models.Model):
     motivations = models.TextField(_("motivations"), blank=True)
     professional_project = models.TextField(_("projet professionnel"), blank=True)
     # The information notice (the file is shared with the SPE partner): recorded at an interview.
-    information_notice_on = models.DateField(_("informée du partage le"), null=True, blank=True)
+    information_notice_on = models.DateField(
+        _("informée du partage le"), null=True, blank=True, validators=BOUNDED_DATE
+    )
     information_notice_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -312,6 +324,11 @@ class CorrectionQuerySet(models.QuerySet):
 
 
 class ImportJobQuerySet(models.QuerySet):
+    def repairable_by(self, user):
+        """The platform admin's list of imports (never their text): for a platform administrator
+        only."""
+        return self if role_of(user) == Role.PLATFORM_ADMIN else self.none()
+
     def visible_to(self, user):
         """An import (its file holds personal data): its organisation's members who may edit."""
         if not has_capability(user, Cap.BENEFICIARY_EDIT):
@@ -351,7 +368,7 @@ class Interview(models.Model):
         Beneficiary, on_delete=models.CASCADE, related_name="interviews"
     )
     kind = models.CharField(_("type"), max_length=20, choices=InterviewKind.choices)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=BOUNDED_DATE)
     auditor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -449,9 +466,11 @@ class Qualification(models.Model):
         choices=Recognition.choices,
         default=Recognition.NONE,
     )
-    requested_on = models.DateField(_("demandée le"), null=True, blank=True)
+    requested_on = models.DateField(
+        _("demandée le"), null=True, blank=True, validators=BOUNDED_DATE
+    )
     result = models.CharField(_("résultat"), max_length=20, choices=Result.choices, blank=True)
-    result_on = models.DateField(_("résultat le"), null=True, blank=True)
+    result_on = models.DateField(_("résultat le"), null=True, blank=True, validators=BOUNDED_DATE)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -581,3 +600,16 @@ class LiaisonSheet(models.Model):
 
     def __str__(self):
         return f"fiche de liaison {self.beneficiary_id} {self.printed_at:%Y-%m-%d}"
+
+
+class FileUnderRepair(Beneficiary):
+    """A file as the platform admin's repair page shows it: named by its number in the database,
+    never by the person's name (page titles, the admin's own history)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("dossier (réparation)")
+        verbose_name_plural = _("dossiers (réparation)")
+
+    def __str__(self):
+        return _("Dossier n° %(pk)s") % {"pk": self.pk}

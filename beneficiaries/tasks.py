@@ -41,26 +41,42 @@ STUCK_MESSAGE = gettext_noop(
 )
 
 
+STOPPED_MESSAGE = gettext_noop(
+    "L'import a été arrêté par l'administrateur de la plateforme. Rien n'a été importé et le "
+    "fichier a été effacé : relancez l'import."
+)
+
+
+def fail_imports(job_ids, *, message, stale_before=None):
+    """Fails the running or waiting imports among ``job_ids`` (those whose worker gave no sign of
+    life since ``stale_before``, if given): ``message`` shown on the job's page, its uploaded
+    text erased. A job being written holds its row lock: skipped, it is alive. Returns the ids
+    failed."""
+    unfinished = [ImportJob.Status.PENDING, ImportJob.Status.CHECKING, ImportJob.Status.WRITING]
+    with transaction.atomic():
+        jobs = ImportJob.objects.select_for_update(skip_locked=True).filter(
+            pk__in=list(job_ids), status__in=unfinished
+        )
+        if stale_before is not None:
+            jobs = jobs.filter(alive_at__lt=stale_before)
+        failed = list(jobs.values_list("pk", flat=True))
+        ImportJob.objects.filter(pk__in=failed).update(
+            status=ImportJob.Status.FAILED,
+            content="",
+            errors=[{"line": 0, "message": message}],
+            finished_at=timezone.now(),
+        )
+    return failed
+
+
 @shared_task
 def fail_stuck_imports():
     """Celery beat (every 2 minutes): an import whose worker gave no sign of life for
-    IMPORT_STALE_SECONDS (it died) is failed with a message and its uploaded text erased. A job
-    being written holds its row lock: skipped, it is alive."""
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    IMPORT_STALE_SECONDS (it died) is failed with a message and its uploaded text erased."""
+    cutoff = timezone.now() - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
     running = [ImportJob.Status.CHECKING, ImportJob.Status.WRITING]
-    with transaction.atomic():
-        stuck = list(
-            ImportJob.objects.select_for_update(skip_locked=True)
-            .filter(status__in=running, alive_at__lt=cutoff)
-            .values_list("pk", flat=True)
-        )
-        ImportJob.objects.filter(pk__in=stuck, status__in=running).update(
-            status=ImportJob.Status.FAILED,
-            content="",
-            errors=[{"line": 0, "message": STUCK_MESSAGE}],
-            finished_at=now,
-        )
+    candidates = ImportJob.objects.filter(status__in=running).values_list("pk", flat=True)
+    stuck = fail_imports(candidates, message=STUCK_MESSAGE, stale_before=cutoff)
     for job_id in stuck:
         logger.warning("beneficiary import %s: worker gone, job failed and text erased", job_id)
     return stuck

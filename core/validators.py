@@ -35,6 +35,11 @@ def validate_date_bounds(value):
         )
 
 
+# For the date fields of the models that people (forms, API, CSV) write: model forms and model
+# serializers inherit it; tests/reliability/test_date_bounds.py checks that none is forgotten.
+BOUNDED_DATE = [validate_date_bounds]
+
+
 def validate_no_nul(value):
     if value and "\x00" in value:
         raise ValidationError(_("Caractère nul interdit."), code="null_characters_not_allowed")

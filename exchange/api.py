@@ -88,6 +88,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "delivered_at",
             "updated_at",
         ]
+        read_only_fields = fields  # an answer, never written through the API
 
 
 def _as_drf(error):
@@ -174,11 +175,12 @@ class WebhookEndpointViewSet(
 
 class TombstoneSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="object_id", help_text="The id of the record gone.")
-    deleted_at = serializers.DateTimeField(source="updated_at")
+    deleted_at = serializers.DateTimeField(source="updated_at", read_only=True)
 
     class Meta:
         model = Tombstone
         fields = ["object_type", "id", "reason", "deleted_at", "updated_at"]
+        read_only_fields = fields  # an answer, never written through the API
 
 
 class TombstoneViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -208,6 +210,7 @@ class ReconciliationSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReconciliationRun
         fields = ["id", "created_at", "uploaded", "files", "registered", "rate", "by_public"]
+        read_only_fields = fields  # an answer, never written through the API
 
     def get_rate(self, run) -> float | None:
         return reconciliation.rate(run.registered, run.files)

@@ -233,7 +233,9 @@ class FollowUpForm(DsfrBaseForm):
         label=_("Action de suivi"), widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.ModelChoiceField(label=_("Organisation responsable"), queryset=None)
-    due_on = forms.DateField(label=_("Échéance"), widget=DateInput)
+    due_on = forms.DateField(
+        label=_("Échéance"), widget=DateInput, validators=[validate_date_bounds]
+    )
     decision = forms.ModelChoiceField(label=_("Décision liée"), queryset=None, required=False)
 
     def __init__(self, *args, meeting, **kwargs):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import months_after
+from core.validators import BOUNDED_DATE
 from partners.models import Department, DepartmentScopedQuerySet, Organisation
 from partners.roles import Cap, has_capability
 
@@ -47,14 +48,14 @@ class Agreement(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="agreements")
     title = models.CharField(_("intitulé"), max_length=300)
     national_framework = models.TextField(_("cadre national"), blank=True)
-    signed_on = models.DateField(_("signé le"), null=True, blank=True)
-    starts_on = models.DateField(_("en vigueur à partir du"))
-    ends_on = models.DateField(_("jusqu'au"))
+    signed_on = models.DateField(_("signé le"), null=True, blank=True, validators=BOUNDED_DATE)
+    starts_on = models.DateField(_("en vigueur à partir du"), validators=BOUNDED_DATE)
+    ends_on = models.DateField(_("jusqu'au"), validators=BOUNDED_DATE)
     status = models.CharField(
         _("état"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     termination_notice_on = models.DateField(
-        _("préavis de résiliation reçu le"), null=True, blank=True
+        _("préavis de résiliation reçu le"), null=True, blank=True, validators=BOUNDED_DATE
     )
     # The termination (art. 9): who asked, the registered letter, the national signatories' say.
     termination_requested_by = models.ForeignKey(
@@ -128,7 +129,7 @@ class Signatory(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     representative = models.CharField(_("représentant"), max_length=200)
     representative_title = models.CharField(_("qualité"), max_length=300)
-    signed_on = models.DateField(_("signé le"), null=True, blank=True)
+    signed_on = models.DateField(_("signé le"), null=True, blank=True, validators=BOUNDED_DATE)
 
     objects = AgreementPartQuerySet.as_manager()
 
@@ -143,7 +144,7 @@ class Signatory(models.Model):
 class Amendment(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="amendments")
     number = models.PositiveSmallIntegerField(_("numéro"))
-    signed_on = models.DateField(_("date"))
+    signed_on = models.DateField(_("date"), validators=BOUNDED_DATE)
     summary = models.TextField(_("objet"))
     document = models.FileField(_("document"), upload_to="amendments/", blank=True)
 
@@ -179,8 +180,8 @@ class Action(models.Model):
     partner_organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="+", verbose_name=_("partenaires")
     )
-    starts_on = models.DateField(_("début"))
-    ends_on = models.DateField(_("fin"), null=True, blank=True)
+    starts_on = models.DateField(_("début"), validators=BOUNDED_DATE)
+    ends_on = models.DateField(_("fin"), null=True, blank=True, validators=BOUNDED_DATE)
     status = models.CharField(
         _("état"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
@@ -299,7 +300,7 @@ class Meeting(models.Model):
         CANCELLED = "cancelled", _("Annulée")
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
-    date = models.DateTimeField(_("date"))
+    date = models.DateTimeField(_("date"), validators=BOUNDED_DATE)
     place = models.CharField(_("lieu"), max_length=300)
     agenda = models.TextField(_("ordre du jour"), blank=True)
     minutes = models.TextField(_("compte rendu"), blank=True)
@@ -375,7 +376,7 @@ class FollowUpItem(models.Model):
     owner = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsable")
     )
-    due_on = models.DateField(_("échéance"))
+    due_on = models.DateField(_("échéance"), validators=BOUNDED_DATE)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.OPEN)
     # The day of the last change of status: the bilan of a past year shows the items open at
     # the end of that year, not today's.
@@ -522,8 +523,8 @@ class MeetingPack(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
     step = models.CharField(_("étape"), max_length=200, blank=True)
-    period_start = models.DateField(_("chiffres du"))
-    period_end = models.DateField(_("chiffres au"))
+    period_start = models.DateField(_("chiffres du"), validators=BOUNDED_DATE)
+    period_end = models.DateField(_("chiffres au"), validators=BOUNDED_DATE)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -31,7 +31,7 @@ class TokenRequestSerializer(serializers.Serializer):
 class TokenResponseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     token = serializers.CharField(help_text="Shown once: only its digest is stored.")
-    expires_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(read_only=True)
 
 
 LOGIN_REFUSED = _(

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import BOUNDED_DATE
+
 from .models import ContactQuerySet, Organisation
 
 
@@ -16,7 +18,7 @@ class EmployerPartnership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="partnership"
     )
     convention_signed = models.BooleanField(_("convention signée"), default=False)
-    signed_on = models.DateField(_("signée le"), null=True, blank=True)
+    signed_on = models.DateField(_("signée le"), null=True, blank=True, validators=BOUNDED_DATE)
     recruitments = models.PositiveIntegerField(_("recrutements prévus"), null=True, blank=True)
     immersions = models.PositiveIntegerField(_("immersions prévues"), null=True, blank=True)
     trainings = models.PositiveIntegerField(_("formations prévues"), null=True, blank=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import years_before
 from core.publics import Public
+from core.validators import BOUNDED_DATE
 
 
 class Department(models.Model):
@@ -562,8 +563,8 @@ class TrainingOffer(models.Model):
     funder = models.CharField(_("financeur"), max_length=20, choices=Funder.choices)
     commune = models.CharField(_("commune"), max_length=100)
     employment_area = models.CharField(_("bassin d'emploi"), max_length=100, blank=True)
-    starts_on = models.DateField(_("début"))
-    ends_on = models.DateField(_("fin"))
+    starts_on = models.DateField(_("début"), validators=BOUNDED_DATE)
+    ends_on = models.DateField(_("fin"), validators=BOUNDED_DATE)
     places = models.PositiveIntegerField(_("places"), null=True, blank=True)
     # Counted down by the prescriptions that name the session (beneficiaries.actions).
     places_taken = models.PositiveIntegerField(_("places prescrites"), default=0)

@@ -39,6 +39,7 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReferralEvent
         fields = ["from_status", "to_status", "at", "organisation", "comment"]
+        read_only_fields = fields  # an answer, never written through the API
 
 
 class ScopedBeneficiaryField(serializers.PrimaryKeyRelatedField):
@@ -165,6 +166,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "uploaded_at",
             "erased_at",
         ]
+        read_only_fields = fields  # an answer, never written through the API
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -173,6 +175,7 @@ class MessageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Message
         fields = ["id", "organisation", "author", "text", "created_at", "read_at", "documents"]
+        read_only_fields = fields  # an answer, never written through the API
 
 
 class MessagePostSerializer(serializers.Serializer):

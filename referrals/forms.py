@@ -84,6 +84,7 @@ class AcceptForm(DsfrBaseForm):
         required=False,
         widget=DateTimeInput(),
         help_text=_("Facultatif : la date proposée à la personne."),
+        validators=[validate_date_bounds],
     )
 
 
@@ -132,6 +133,7 @@ class StartForm(DsfrBaseForm):
         required=False,
         widget=DateTimeInput(),
         help_text=_("Laissez vide pour maintenant."),
+        validators=[validate_date_bounds],
     )
 
 
@@ -145,6 +147,7 @@ class CloseForm(DsfrBaseForm):
         label=_("Date de l'issue"),
         widget=DateInput(),
         error_messages={"required": _("Indiquez la date de l'issue.")},
+        validators=[validate_date_bounds],
     )
     employer = forms.ModelChoiceField(
         label=_("Employeur (issue « emploi »)"),

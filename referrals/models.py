@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary
+from core.validators import BOUNDED_DATE
 from partners.models import Organisation, ServiceOffer
 from partners.roles import Role, role_of
 
@@ -82,6 +83,13 @@ class ReferralQuerySet(models.QuerySet):
             return self.filter(to_organisation_id=user.active_membership.organisation_id)
         return self.none()
 
+    def repairable_by(self, user):
+        """The platform admin's repair pages (partners/admin_repair.py): the referrals of files
+        not anonymised, for a platform administrator only; nothing for anyone else."""
+        if role_of(user) != Role.PLATFORM_ADMIN:
+            return self.none()
+        return self.filter(beneficiary__anonymised_at__isnull=True)
+
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -128,9 +136,11 @@ class Referral(models.Model):
     sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
     answer_due_at = models.DateTimeField(_("réponse attendue avant le"))
     answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
-    appointment_at = models.DateTimeField(_("rendez-vous prévu le"), null=True, blank=True)
+    appointment_at = models.DateTimeField(
+        _("rendez-vous prévu le"), null=True, blank=True, validators=BOUNDED_DATE
+    )
     first_appointment_at = models.DateTimeField(
-        _("premier rendez-vous tenu le"), null=True, blank=True
+        _("premier rendez-vous tenu le"), null=True, blank=True, validators=BOUNDED_DATE
     )
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
     refusal_reason = models.CharField(
@@ -138,7 +148,9 @@ class Referral(models.Model):
     )
     refusal_comment = models.TextField(_("commentaire du refus"), blank=True)
     outcome = models.CharField(_("issue"), max_length=30, choices=Outcome.choices, blank=True)
-    outcome_date = models.DateField(_("date de l'issue"), null=True, blank=True)
+    outcome_date = models.DateField(
+        _("date de l'issue"), null=True, blank=True, validators=BOUNDED_DATE
+    )
     # A job outcome may name the employer (an employer, GEIQ, OPCO or branch of the directory).
     outcome_employer = models.ForeignKey(
         Organisation,
@@ -284,7 +296,7 @@ class FollowUp(models.Model):
     accompaniment = models.CharField(
         _("type d'accompagnement"), max_length=10, choices=Accompaniment.choices, blank=True
     )
-    happened_on = models.DateField(_("date"))
+    happened_on = models.DateField(_("date"), validators=BOUNDED_DATE)
     # An employer's job or immersion offer proposed to the person (kind ``offer_proposed``).
     offer = models.ForeignKey(
         ServiceOffer,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary
+from core.validators import BOUNDED_DATE
 from partners.models import Department, DepartmentScopedQuerySet, Organisation
 from referrals.storage import private_storage
 
@@ -25,7 +26,7 @@ class Activity(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=BOUNDED_DATE)
     place = models.CharField(_("lieu"), max_length=300)
     organisations = models.ManyToManyField(
         Organisation, related_name="+", verbose_name=_("organisations participantes")
@@ -140,8 +141,8 @@ class Programme(models.Model):
     operators = models.ManyToManyField(
         Organisation, blank=True, related_name="+", verbose_name=_("opérateurs")
     )
-    starts_on = models.DateField(_("début"), null=True, blank=True)
-    ends_on = models.DateField(_("fin"), null=True, blank=True)
+    starts_on = models.DateField(_("début"), null=True, blank=True, validators=BOUNDED_DATE)
+    ends_on = models.DateField(_("fin"), null=True, blank=True, validators=BOUNDED_DATE)
     places = models.PositiveIntegerField(_("places"), null=True, blank=True)
 
     objects = DepartmentScopedQuerySet.as_manager()
@@ -182,8 +183,10 @@ class ProgrammeEntry(models.Model):
     operator = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("opérateur")
     )
-    entered_on = models.DateField(_("date d'entrée"))
-    exited_on = models.DateField(_("date de sortie"), null=True, blank=True)
+    entered_on = models.DateField(_("date d'entrée"), validators=BOUNDED_DATE)
+    exited_on = models.DateField(
+        _("date de sortie"), null=True, blank=True, validators=BOUNDED_DATE
+    )
     outcome = models.CharField(_("issue"), max_length=10, choices=Outcome.choices, blank=True)
     # The followed referral it was recorded on, when a counsellor recorded it.
     referral = models.ForeignKey(
