@@ -121,6 +121,17 @@ def invite(actor, organisation, email, *, is_admin=False, channel="web"):
     return invitation
 
 
+def send_password_reset(email, subject, body):
+    """The password reset e-mail, through the outbox: sent once the request is committed, again
+    later if the mail server is down. The link holds a secret: the effect forgets its arguments
+    once the e-mail is sent, and its key is random."""
+    enqueue(
+        tasks.send_account_email,
+        [email, subject, body],
+        key=f"password-reset-{secrets.token_hex(8)}",
+    )
+
+
 def pending_invitation(token):
     """The invitation of a link if it can still be used, else None (unknown, used or expired)."""
     invitation = (

@@ -13,6 +13,7 @@ The DEFAULT_PAGINATION_CLASS of the API (config/settings.py): every list gets it
 
 import base64
 import binascii
+import datetime
 import json
 
 from django.db.models import Q
@@ -24,6 +25,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.validators import date_in_range
+
 UPDATED_SINCE = "updated_since"
 CURSOR = "cursor"
 # Query parameters that are not filters (StrictFilterBackend lets them through).
@@ -31,8 +34,9 @@ SYNC_PARAMETERS = {UPDATED_SINCE, CURSOR}
 
 
 def parse_moment(value):
-    """An aware datetime from ISO 8601 (a date alone is its midnight, Paris time); None if
-    invalid."""
+    """An aware datetime in UTC from ISO 8601 (a date alone is its midnight, Paris time); None if
+    invalid or outside the dates people type (core.validators: an offset of +22:59 or the year
+    409 would reach the database and fail there)."""
     value = (value or "").strip().replace(" ", "+")  # an unencoded "+02:00" arrives as a space
     try:
         moment = parse_datetime(value)
@@ -43,9 +47,11 @@ def parse_moment(value):
         if day is None:
             return None
         moment = timezone.datetime(day.year, day.month, day.day)
+    if not date_in_range(moment):
+        return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    return moment.astimezone(datetime.UTC)
 
 
 def encode_cursor(updated_at, pk):
@@ -63,7 +69,9 @@ def decode_cursor(cursor):
         return None
     if moment is None or timezone.is_naive(moment) or not isinstance(pk, int):
         return None
-    return moment, pk
+    if not date_in_range(moment):
+        return None
+    return moment.astimezone(datetime.UTC), pk
 
 
 def has_updated_at(model):

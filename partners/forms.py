@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from core.publics import Public
 from core.widgets import DateInput
 
+from . import actions
 from .choices import LANGUAGES, FrenchLevel
 from .models import (
     Contact,
@@ -46,6 +48,20 @@ class ResetRequestForm(DsfrBaseForm, PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Django's form sends at once (lost if the mail server is down): through the outbox."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        actions.send_password_reset(to_email, subject, body)
 
 
 class NewPasswordForm(DsfrBaseForm, SetPasswordForm):

@@ -29,6 +29,13 @@ def send_invitation_email(email, link, expires_at):
     )
 
 
+@shared_task(base=EffectTask, forget_args=True)
+def send_account_email(email, subject, body):
+    """An e-mail about the person's own account (the password reset link), written when it was
+    asked for: the link, never personal data of anyone else."""
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
+
+
 @shared_task
 def purge_audit():
     """Nightly (beat): deletes audit rows older than ``AUDIT_RETENTION_MONTHS``."""

@@ -85,13 +85,25 @@ def test_a_long_uncommon_password_is_accepted(ofii):
     assert password_validation.validate_password("tramway-ciboulette-42-fenetre", ofii) is None
 
 
-def reset_link(client, email):
-    client.post(reverse("password_reset"), {"email": email})
+@pytest.fixture
+def ask_reset(client, django_capture_on_commit_callbacks):
+    """Asks for a reset link for ``email``; the e-mail leaves through the outbox once the
+    request is committed."""
+
+    def ask(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("password_reset"), {"email": email})
+
+    return ask
+
+
+def reset_link(ask_reset, email):
+    ask_reset(email)
     return re.search(r"https?://[^/]+(/mot-de-passe/nouveau/\S+/)", mail.outbox[-1].body).group(1)
 
 
-def test_the_reset_page_refuses_a_french_common_password_in_french(client, ofii):
-    form = client.get(reset_link(client, ofii.email), follow=True)
+def test_the_reset_page_refuses_a_french_common_password_in_french(client, ofii, ask_reset):
+    form = client.get(reset_link(ask_reset, ofii.email), follow=True)
     response = client.post(
         form.redirect_chain[-1][0],
         {"new_password1": "azertyuiop12", "new_password2": "azertyuiop12"},
@@ -100,16 +112,16 @@ def test_the_reset_page_refuses_a_french_common_password_in_french(client, ofii)
     assert "trop courant" in response.content.decode()
 
 
-def test_a_reset_link_expires_after_an_hour(client, ofii, monkeypatch):
-    link = reset_link(client, ofii.email)
+def test_a_reset_link_expires_after_an_hour(client, ofii, monkeypatch, ask_reset):
+    link = reset_link(ask_reset, ofii.email)
     later = datetime.now() + timedelta(hours=1, seconds=5)
     monkeypatch.setattr(default_token_generator, "_now", lambda: later)
     response = client.get(link, follow=True)
     assert "plus valable" in response.content.decode()
 
 
-def test_a_reset_link_works_once(client, ofii):
-    link = reset_link(client, ofii.email)
+def test_a_reset_link_works_once(client, ofii, ask_reset):
+    link = reset_link(ask_reset, ofii.email)
     form = client.get(link, follow=True)
     new = "tramway-ciboulette-42-fenetre"
     client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
@@ -117,11 +129,8 @@ def test_a_reset_link_works_once(client, ofii):
     assert AuditEntry.objects.filter(action="password_reset", detail="done").count() == 1
 
 
-def test_reset_requests_are_throttled_per_address_with_the_same_answer(client, ofii, settings):
-    answers = [
-        client.post(reverse("password_reset"), {"email": ofii.email})
-        for _ in range(settings.PASSWORD_RESET_PER_ADDRESS + 2)
-    ]
+def test_reset_requests_are_throttled_per_address_with_the_same_answer(ofii, settings, ask_reset):
+    answers = [ask_reset(ofii.email) for _ in range(settings.PASSWORD_RESET_PER_ADDRESS + 2)]
     assert {(a.status_code, a["Location"]) for a in answers} == {
         (302, reverse("password_reset_done"))
     }
@@ -129,16 +138,16 @@ def test_reset_requests_are_throttled_per_address_with_the_same_answer(client, o
     assert AuditEntry.objects.filter(action="password_reset", detail="throttled").count() == 2
 
 
-def test_reset_requests_are_throttled_per_ip_address(client, ofii, prefecture, settings):
+def test_reset_requests_are_throttled_per_ip_address(ofii, prefecture, settings, ask_reset):
     settings.PASSWORD_RESET_PER_IP = 1
-    client.post(reverse("password_reset"), {"email": ofii.email})
-    answer = client.post(reverse("password_reset"), {"email": prefecture.email})
+    ask_reset(ofii.email)
+    answer = ask_reset(prefecture.email)
     assert answer["Location"] == reverse("password_reset_done")
     assert len(mail.outbox) == 1
 
 
-def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, ofii):
-    known = client.post(reverse("password_reset"), {"email": ofii.email})
-    unknown = client.post(reverse("password_reset"), {"email": "personne@nulle-part.test"})
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(ofii, ask_reset):
+    known = ask_reset(ofii.email)
+    unknown = ask_reset("personne@nulle-part.test")
     assert (unknown.status_code, unknown["Location"]) == (known.status_code, known["Location"])
     assert len(mail.outbox) == 1

@@ -62,9 +62,12 @@ def test_a_wrong_key_is_refused(api_client, ofii):
     assert probe(api_client, "not-a-token") == 401
 
 
-def test_a_password_reset_revokes_the_tokens(client, api_client, ofii):
+def test_a_password_reset_revokes_the_tokens(
+    client, api_client, ofii, django_capture_on_commit_callbacks
+):
     key = obtain(api_client, ofii)
-    client.post(reverse("password_reset"), {"email": ofii.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": ofii.email})
     link = re.search(r"https?://[^/]+(/mot-de-passe/nouveau/\S+/)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)
     new = "un-tout-nouveau-secret-tres-long"
