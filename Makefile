@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(VENV)-tools/bin/uv)
 
-.PHONY: install demo test lint format run worker clean bench
+.PHONY: test-suite install demo test lint format run worker clean bench
 
 $(VENV)-tools/bin/uv:
 	python3 -m venv $(VENV)-tools
@@ -38,15 +38,24 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# The whole suite. With DATABASE_URL and REDIS_URL set, it runs against PostgreSQL and Redis,
-# and the tests that need a real Celery worker run too.
+# The rest of the suite runs on every core (pytest-xdist, at most four workers: one Redis
+# database each for the cache), a test file per worker at a time (module fixtures load once).
+# PARALLEL= runs it in one process.
+PARALLEL ?= -n auto --maxprocesses=4 --dist loadfile
+
+# The checks and the whole suite. With DATABASE_URL and REDIS_URL set, it runs against PostgreSQL
+# and Redis, and the tests that need a real Celery worker run too.
 test: lint
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) test-suite
+
+# The suite alone (CI's second pass, on SQLite, after `make test` checked the code once).
+test-suite: install
 	# The tests that drive real workers, Redis and SMTP servers (and stop some of them) run in a
 	# process of their own, first: the Celery producer and the database connections they leave
 	# behind never reach the rest of the suite. (Without DATABASE_URL and REDIS_URL they skip.)
 	$(PY) -m pytest -m services $(PYTEST_ARGS)
-	$(PY) -m pytest -m "not services" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not services" $(PARALLEL) $(PYTEST_ARGS)
 
 # The benchmark (bench/README.md): PostgreSQL on BENCH_DATABASE_SERVER (default
 # postgres://postgres@127.0.0.1:5432), Redis on BENCH_REDIS_URL for the bilan's real worker.

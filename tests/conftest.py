@@ -26,6 +26,31 @@ def _celery_eager(request, settings):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _a_cache_and_files_per_worker(worker_id, tmp_path_factory):
+    """``make test`` spreads the suite over the machine's cores (pytest-xdist). Each worker gets
+    its own media folders and, when the cache is Redis, its own Redis database (``cache.clear()``
+    empties a whole database): the workers never see each other's files or counters. The test
+    databases are already one per worker (pytest-django)."""
+    if worker_id == "master":
+        yield
+        return
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    changes = {
+        "MEDIA_ROOT": tmp_path_factory.mktemp("media"),
+        "PRIVATE_MEDIA_ROOT": tmp_path_factory.mktemp("private"),
+    }
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"].endswith("RedisCache"):
+        database = 14 - int(worker_id.removeprefix("gw"))  # 15 is the services tests'
+        location = cache["LOCATION"].rsplit("/", 1)[0] + f"/{database}"
+        changes["CACHES"] = {"default": dict(cache, LOCATION=location)}
+    with override_settings(**changes):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache

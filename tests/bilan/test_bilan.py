@@ -182,8 +182,10 @@ def test_transient_errors_are_retried_then_the_report_fails_with_a_reason(
 
     from config.celery import app
 
-    store = bilan_pdf.store
+    store, render_pdf = bilan_pdf.store, bilan_pdf.render_pdf
     monkeypatch.setattr(bilan_pdf, "store", storage_down)
+    # The storage fails after the rendering: four real renderings would only cost time.
+    monkeypatch.setattr(bilan_pdf, "render_pdf", lambda html: b"%PDF-1.7 not stored")
     agreement = paris_agreement(orgs)
     # In eager mode, Celery runs retries in-process only when errors do not propagate.
     app.conf.task_eager_propagates = False
@@ -197,6 +199,7 @@ def test_transient_errors_are_retried_then_the_report_fails_with_a_reason(
     assert report.attempts == 4 and not report.pdf
     # It may be requested again.
     monkeypatch.setattr(bilan_pdf, "store", store)
+    monkeypatch.setattr(bilan_pdf, "render_pdf", render_pdf)
     again, _ = request(prefecture, agreement, 2025, django_capture_on_commit_callbacks)
     assert (again.version, again.status) == (2, Status.READY)
 
