@@ -52,10 +52,17 @@ test: lint
 # The suite alone (CI's second pass, on SQLite, after `make test` checked the code once).
 test-suite: install
 	# The tests that drive real workers, Redis and SMTP servers (and stop some of them) run in a
-	# process of their own, first: the Celery producer and the database connections they leave
-	# behind never reach the rest of the suite. (Without DATABASE_URL and REDIS_URL they skip.)
-	$(PY) -m pytest -m services $(PYTEST_ARGS)
-	$(PY) -m pytest -m "not services" $(PARALLEL) $(PYTEST_ARGS)
+	# process of their own, beside the rest (they mostly wait for their workers): the Celery
+	# producer and the connections they leave behind never reach the rest of the suite, their
+	# test database is their own and their Redis database (15) is not the cache's. Their output
+	# follows the rest's. (Without DATABASE_URL and REDIS_URL they skip.)
+	@mkdir -p var
+	$(PY) -m pytest -m services $(PYTEST_ARGS) > var/services-tests.log 2>&1 & services=$$!; \
+	$(PY) -m pytest -m "not services" $(PARALLEL) $(PYTEST_ARGS); rest=$$?; \
+	wait $$services; services_status=$$?; \
+	echo "== the services tests (real workers, Redis and SMTP servers), run beside the rest:"; \
+	cat var/services-tests.log; \
+	test $$rest -eq 0 -a $$services_status -eq 0
 
 # The benchmark (bench/README.md): PostgreSQL on BENCH_DATABASE_SERVER (default
 # postgres://postgres@127.0.0.1:5432), Redis on BENCH_REDIS_URL for the bilan's real worker.

@@ -3,36 +3,60 @@ neutralised (OWASP "CSV injection"): a leading ``=``, ``+``, ``-``, ``@`` (or ta
 gets a leading apostrophe."""
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import csv_bytes, neutralise, xlsx_bytes
 from partners import exports as export_jobs
 
 from . import queries
-from .models import Beneficiary, SpeDecision
-
-
-def _yes_no(value):
-    return _("oui") if value else _("non")
+from .models import Beneficiary, PermitKind, Sex, SpeDecision
 
 
 def _day(value):
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def _labels(choices):
+    return {code: str(label) for code, label in choices}
+
+
+_COLUMNS = {}  # language -> columns: labels are translated once, not once per cell
+
+
 def columns():
-    """(French header, function of a beneficiary): labels, not codes; French dates."""
-    decisions = dict(SpeDecision.choices)
+    """(French header, function of a beneficiary): labels, not codes; French dates. Built once
+    per language (a 60,000-row export translated every label of every row)."""
+    language = get_language()
+    if language not in _COLUMNS:
+        _COLUMNS[language] = _build_columns()
+    return _COLUMNS[language]
+
+
+def _build_columns():
+    decisions = _labels(SpeDecision.choices)
+    sexes, permits = _labels(Sex.choices), _labels(PermitKind.choices)
+    yes, no = _("oui"), _("non")
+    nationalities = {}
+
+    def nationality(beneficiary):
+        code = beneficiary.nationality
+        if code not in nationalities:
+            nationalities[code] = beneficiary.nationality_label
+        return nationalities[code]
+
+    def yes_no(value):
+        return yes if value else no
+
     return [
         (_("N° de dossier OFII"), lambda b: b.ofii_number),
         (_("Nom"), lambda b: b.last_name),
         (_("Prénom"), lambda b: b.first_name),
-        (_("Sexe"), lambda b: b.get_sex_display()),
+        (_("Sexe"), lambda b: sexes.get(b.sex, b.sex)),
         (_("Date de naissance"), lambda b: _day(b.birth_date)),
         (_("Âge"), lambda b: b.age),
-        (_("Nationalité"), lambda b: b.nationality_label),
-        (_("Titre de séjour"), lambda b: b.get_permit_kind_display()),
+        (_("Nationalité"), nationality),
+        (_("Titre de séjour"), lambda b: permits.get(b.permit_kind, b.permit_kind)),
         (_("Date du premier titre"), lambda b: _day(b.first_permit_date)),
         (_("Éligible jusqu'au"), lambda b: _day(b.eligible_until)),
         (_("CIR signé le"), lambda b: _day(b.cir_signed_on)),
@@ -40,10 +64,10 @@ def columns():
         (_("Commune"), lambda b: b.commune),
         (_("Adresse électronique"), lambda b: b.email),
         (_("Téléphone"), lambda b: b.phone),
-        (_("RQTH"), lambda b: _yes_no(b.rqth)),
-        (_("Diplômé du supérieur"), lambda b: _yes_no(b.higher_education)),
-        (_("BPI"), lambda b: _yes_no(b.is_bpi)),
-        (_("Moins de 26 ans"), lambda b: _yes_no(b.is_under_26)),
+        (_("RQTH"), lambda b: yes_no(b.rqth)),
+        (_("Diplômé du supérieur"), lambda b: yes_no(b.higher_education)),
+        (_("BPI"), lambda b: yes_no(b.is_bpi)),
+        (_("Moins de 26 ans"), lambda b: yes_no(b.is_under_26)),
         (_("Niveau de français"), lambda b: b.french_levels_display),
         (_("Identifiant France Travail"), lambda b: b.france_travail_id),
         (

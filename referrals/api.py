@@ -71,12 +71,20 @@ class ReferralSerializer(serializers.ModelSerializer):
         choices=RefusalReason.choices, allow_blank=True, read_only=True
     )
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+    confirm_changed_mind = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="For a person dispensed from the SPE at their own request: true confirms they "
+        "changed their mind (recorded on the file). Without it, such a referral answers 400.",
+    )
 
     class Meta:
         model = Referral
         fields = [
             "id",
             "beneficiary",
+            "confirm_changed_mind",
             "to_organisation",
             "reason",
             "note",
@@ -299,6 +307,7 @@ class ReferralViewSet(
                 reason=data["reason"],
                 note=data.get("note", ""),
                 service_offer=data.get("service_offer"),
+                changed_mind=data.get("confirm_changed_mind", False),
                 channel="api",
             )
         except (states.TransitionNotAllowed, actions.AlreadyOpen) as error:

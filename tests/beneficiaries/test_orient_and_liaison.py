@@ -67,6 +67,27 @@ def test_the_change_of_mind_is_recorded_and_the_referral_sent(client, ofii, orgs
     ).exists()
 
 
+def test_the_api_orients_a_dispensed_person_only_with_the_confirmation(
+    api_as, ofii, orgs, dispensed
+):
+    api = api_as(ofii)
+    payload = {
+        "beneficiary": dispensed.pk,
+        "to_organisation": orgs["france_travail"].pk,
+        "reason": "Emploi",
+    }
+    refused = api.post("/api/v1/referrals/", payload, format="json")
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["confirm_changed_mind"]
+    assert not Referral.objects.exists()
+    sent = api.post("/api/v1/referrals/", {**payload, "confirm_changed_mind": True}, format="json")
+    assert sent.status_code == 201
+    assert "confirm_changed_mind" not in sent.json()
+    dispensed.refresh_from_db()
+    assert dispensed.changed_mind_recorded_by == ofii
+    assert Correction.objects.get(beneficiary=dispensed).channel == "api"
+
+
 def test_no_referral_before_the_information_notice(ofii, orgs):
     person = BeneficiaryFactory(ofii_organisation=orgs["ofii"], information_notice_on=None)
     with pytest.raises(ValidationError) as error:
