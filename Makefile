@@ -12,8 +12,14 @@ $(VENV)-tools/bin/uv:
 	python3 -m venv $(VENV)-tools
 	$(VENV)-tools/bin/pip install --quiet uv==$(UV_VERSION)
 
+# The packages are compiled to bytecode once, at install: every process of the suite (pytest's
+# workers, the Celery workers it starts) would otherwise compile Django and the rest again where
+# PYTHONDONTWRITEBYTECODE is set, as on this project's CI machines. The project's own modules are
+# cached by the first process that imports them.
+unexport PYTHONDONTWRITEBYTECODE
+
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python python3.11
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --compile-bytecode --python python3.11
 	touch $@
 
 install: $(VENV)/.installed

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.actions import check_orientable, touch
-from beneficiaries.models import Beneficiary
 from effects.outbox import enqueue
 from partners import audit
 from partners.models import EMPLOYER_KINDS, EMPLOYER_OFFER_KINDS
@@ -192,10 +191,10 @@ def send(
         raise ValidationError({"service_offer": _("Cette offre n'est pas celle de ce partenaire.")})
     now = timezone.now()
     with transaction.atomic():
-        # Serialise sends for one person: the open-referral check below then holds.
-        Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk).first()
-        _check_none_open(beneficiary.pk, to_organisation.pk)
+        # Locks the person's file (sends for one person are serialised: the open-referral check
+        # below then holds) and checks they may be oriented.
         check_orientable(actor, beneficiary, changed_mind=changed_mind, channel=channel)
+        _check_none_open(beneficiary.pk, to_organisation.pk)
         referral = Referral(
             beneficiary=beneficiary,
             from_organisation=from_organisation,
