@@ -29,7 +29,7 @@ class FileRepairAdmin(RepairAdmin):
         "last_activity_at",
     ]
     repairable = ("birth_date", "first_permit_date", "cir_signed_on", "information_notice_on")
-    list_display = ["pk", "ofii_number", "ofii_organisation", "cir_signed_on", "created_at"]
+    list_display = ["number", "ofii_number", "ofii_organisation", "cir_signed_on", "created_at"]
     list_select_related = ["ofii_organisation"]
     list_filter = ["ofii_organisation__department"]
     search_fields = ["=ofii_number"]  # exact: the OFII number is what the partner quotes
@@ -63,7 +63,14 @@ class ImportJobAdmin(RepairAdmin):
         "alive_at",
         "finished_at",
     ]
-    list_display = ["pk", "organisation", "status", "processed_lines", "total_lines", "created_at"]
+    list_display = [
+        "number",
+        "organisation",
+        "status",
+        "processed_lines",
+        "total_lines",
+        "created_at",
+    ]
     list_select_related = ["organisation"]
     list_filter = ["status"]
     ordering = ["-pk"]

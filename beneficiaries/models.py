@@ -529,6 +529,7 @@ class ImportJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("import de bénéficiaires")
+        verbose_name_plural = _("imports de bénéficiaires")
 
     def __str__(self):
         return f"import {self.pk} ({self.status})"

@@ -26,7 +26,7 @@ class MeetingRepairAdmin(RepairAdmin):
     object_type = "meeting"
     fields = ["committee", "date", "place", "status", "agenda"]
     repairable = ("date", "place")
-    list_display = ["pk", "committee", "date", "status"]
+    list_display = ["number", "committee", "date", "status"]
     list_select_related = ["committee__agreement__department"]
     list_filter = ["status", "committee__kind", "committee__agreement__department"]
     ordering = ["-pk"]

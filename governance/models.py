@@ -464,6 +464,7 @@ class AnnualReport(models.Model):
     class Meta:
         ordering = ["agreement", "-year", "-version"]
         verbose_name = _("bilan annuel")
+        verbose_name_plural = _("bilans annuels")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "year", "version"], name="report_unique_version"

@@ -8,6 +8,7 @@ is added or deleted here, and status changes stay with the domain's actions.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .access import list_records
@@ -21,6 +22,10 @@ class RepairAdmin(admin.ModelAdmin):
     object_type = ""
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over a national table on every page
+
+    @admin.display(description=_("n°"), ordering="pk")
+    def number(self, record):
+        return record.pk
 
     def get_readonly_fields(self, request, obj=None):
         return [name for name in self.get_fields(request, obj) if name not in self.repairable]

@@ -54,7 +54,7 @@ class ReferralRepairAdmin(RepairAdmin):
         "closed_at",
     ]
     repairable = ("appointment_at", "first_appointment_at", "outcome_date")
-    list_display = ["pk", "from_organisation", "to_organisation", "status", "sent_at"]
+    list_display = ["number", "from_organisation", "to_organisation", "status", "sent_at"]
     list_select_related = ["from_organisation", "to_organisation"]
     list_filter = ["status", "to_organisation__department"]
     search_fields = ["=pk"]
