@@ -341,3 +341,45 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+# --- The size of the access matrix, printed at the end of the run (issue 11) -------------------
+# Under pytest-xdist the matrix runs in a worker: the worker hands its counts to the controller,
+# which prints them.
+
+_ACCESS_MATRIX = []
+
+
+def _access_matrix_counts():
+    import sys
+
+    module = sys.modules.get("tests.security.test_access_matrix")
+    if module is None or not module.REQUESTS["count"]:
+        return None
+    return [len(module.ROUTES), module.REQUESTS["admin_routes"], module.REQUESTS["count"]]
+
+
+def pytest_sessionfinish(session):
+    counts = _access_matrix_counts()
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if counts and workeroutput is not None:
+        workeroutput["access_matrix"] = counts
+    elif counts:
+        _ACCESS_MATRIX.append(counts)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    counts = getattr(node, "workeroutput", {}).get("access_matrix")
+    if counts:
+        _ACCESS_MATRIX.append(counts)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _ACCESS_MATRIX:  # one entry per worker that ran part of it
+        routes = max(counts[0] for counts in _ACCESS_MATRIX)
+        admin_routes = sum(counts[1] for counts in _ACCESS_MATRIX)
+        requests = sum(counts[2] for counts in _ACCESS_MATRIX)
+        terminalreporter.write_line(
+            f"access matrix: {routes} routes and {admin_routes} admin routes, {requests} requests"
+        )
