@@ -81,9 +81,7 @@ class ImportJobAdmin(RepairAdmin):
 
     @admin.action(description=_("Arrêter l'import (rien n'est importé, le fichier est effacé)"))
     def stop(self, request, queryset):
-        stopped = tasks.fail_imports(
-            queryset.values_list("pk", flat=True), message=tasks.STOPPED_MESSAGE
-        )
+        stopped = tasks.fail_imports(queryset, message=tasks.STOPPED_MESSAGE)
         self.message_user(
             request,
             ngettext("%(count)s import arrêté.", "%(count)s imports arrêtés.", len(stopped))

@@ -47,19 +47,17 @@ STOPPED_MESSAGE = gettext_noop(
 )
 
 
-def fail_imports(job_ids, *, message, stale_before=None):
-    """Fails the running or waiting imports among ``job_ids`` (those whose worker gave no sign of
-    life since ``stale_before``, if given): ``message`` shown on the job's page, its uploaded
-    text erased. A job being written holds its row lock: skipped, it is alive. Returns the ids
-    failed."""
+def fail_imports(jobs, *, message):
+    """Fails the unfinished imports among ``jobs`` (a queryset): ``message`` shown on the job's
+    page, its uploaded text erased. A job being written holds its row lock: skipped, it is alive.
+    Returns the ids failed."""
     unfinished = [ImportJob.Status.PENDING, ImportJob.Status.CHECKING, ImportJob.Status.WRITING]
     with transaction.atomic():
-        jobs = ImportJob.objects.select_for_update(skip_locked=True).filter(
-            pk__in=list(job_ids), status__in=unfinished
+        failed = list(
+            jobs.select_for_update(skip_locked=True)
+            .filter(status__in=unfinished)
+            .values_list("pk", flat=True)
         )
-        if stale_before is not None:
-            jobs = jobs.filter(alive_at__lt=stale_before)
-        failed = list(jobs.values_list("pk", flat=True))
         ImportJob.objects.filter(pk__in=failed).update(
             status=ImportJob.Status.FAILED,
             content="",
@@ -75,8 +73,9 @@ def fail_stuck_imports():
     IMPORT_STALE_SECONDS (it died) is failed with a message and its uploaded text erased."""
     cutoff = timezone.now() - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
     running = [ImportJob.Status.CHECKING, ImportJob.Status.WRITING]
-    candidates = ImportJob.objects.filter(status__in=running).values_list("pk", flat=True)
-    stuck = fail_imports(candidates, message=STUCK_MESSAGE, stale_before=cutoff)
+    stuck = fail_imports(
+        ImportJob.objects.filter(status__in=running, alive_at__lt=cutoff), message=STUCK_MESSAGE
+    )
     for job_id in stuck:
         logger.warning("beneficiary import %s: worker gone, job failed and text erased", job_id)
     return stuck

@@ -30,6 +30,3 @@ class MeetingRepairAdmin(RepairAdmin):
     list_select_related = ["committee__agreement__department"]
     list_filter = ["status", "committee__kind", "committee__agreement__department"]
     ordering = ["-pk"]
-
-    def get_queryset(self, request):
-        return Meeting.objects.all() if request.user.is_superuser else Meeting.objects.none()

@@ -47,11 +47,14 @@ def parse_moment(value):
         if day is None:
             return None
         moment = timezone.datetime(day.year, day.month, day.day)
-    if not date_in_range(moment):
-        return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment.astimezone(datetime.UTC)
+    return _in_utc(moment)
+
+
+def _in_utc(moment):
+    """An aware ``moment`` in UTC, or None outside the dates people type (core.validators)."""
+    return moment.astimezone(datetime.UTC) if date_in_range(moment) else None
 
 
 def encode_cursor(updated_at, pk):
@@ -69,9 +72,8 @@ def decode_cursor(cursor):
         return None
     if moment is None or timezone.is_naive(moment) or not isinstance(pk, int):
         return None
-    if not date_in_range(moment):
-        return None
-    return moment.astimezone(datetime.UTC), pk
+    moment = _in_utc(moment)
+    return None if moment is None else (moment, pk)
 
 
 def has_updated_at(model):
