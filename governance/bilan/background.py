@@ -8,13 +8,17 @@ page advances as it does with a worker. The task itself is the same (claim, adva
 
 ``settings.BILAN_EMBEDDED_THREAD = False`` (the tests but one) runs them in the request again.
 A process that stops loses the queued work; ``requeue_stale_bilans`` (or a new request) takes
-it up, as when a worker dies.
+it up, as when a worker dies. A task that asks for another try (a transient database error:
+SQLite answers "database is locked" while a page reads the same table) gets it here, after a
+short pause, as a worker would give it after its backoff.
 """
 
 import logging
 import queue
 import threading
+import time
 
+from celery.exceptions import Retry
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 
@@ -25,6 +29,9 @@ logger = logging.getLogger(__name__)
 _jobs = queue.Queue()
 _thread = None
 _lock = threading.Lock()
+# Pause before another try, in seconds, doubled at each try (the workers wait 30 s, 60 s, ...;
+# here the person is watching the progress page).
+RETRY_PAUSE = 0.5
 
 
 def embedded():
@@ -40,13 +47,28 @@ def _work():
     while True:
         task, args = _jobs.get()
         try:
-            close_old_connections()
-            task.apply(args=args)
-        except Exception:
-            logger.exception("background task %s failed", task.name)
+            _apply(task, args)
         finally:
             connections.close_all()
             _jobs.task_done()
+
+
+def _apply(task, args):
+    """Runs the task, and again when it asks for another try (its own limit still applies)."""
+    retries = 0
+    while True:
+        close_old_connections()
+        try:
+            task.apply(args=args, retries=retries, throw=True)
+            return
+        except Retry:
+            retries += 1
+            logger.warning("background task %s: try %s after a transient error", task.name, retries)
+            connections.close_all()
+            time.sleep(RETRY_PAUSE * 2 ** (retries - 1))
+        except Exception:
+            logger.exception("background task %s failed", task.name)
+            return
 
 
 def submit(task, *args):
