@@ -1,1 +1,2 @@
-"""The bottom layer: vocabulary and helpers every app shares. No models, no views, no DRF."""
+"""The bottom layer: vocabulary and helpers every app shares. No tables (one abstract base:
+``timestamps.Updated``), no views, no DRF."""

@@ -209,7 +209,16 @@ class ReconciliationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReconciliationRun
-        fields = ["id", "created_at", "uploaded", "files", "registered", "rate", "by_public"]
+        fields = [
+            "id",
+            "created_at",
+            "uploaded",
+            "files",
+            "registered",
+            "rate",
+            "by_public",
+            "updated_at",
+        ]
         read_only_fields = fields  # an answer, never written through the API
 
     def get_rate(self, run) -> float | None:

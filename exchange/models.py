@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.timestamps import Updated
 from partners.models import Department, Organisation
 from partners.roles import Role, role_of
 
@@ -165,7 +166,7 @@ class ReconciliationRunQuerySet(models.QuerySet):
         return self.filter(organisation_id=membership.organisation_id)
 
 
-class ReconciliationRun(models.Model):
+class ReconciliationRun(Updated):
     """France Travail's job-seeker list matched against the department's files: the counts only
     (the uploaded rows are erased in the same transaction as the match)."""
 
@@ -187,6 +188,7 @@ class ReconciliationRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("rapprochement France Travail")
+        indexes = [models.Index(fields=["updated_at", "id"], name="reconciliation_sync_idx")]
 
     def __str__(self):
         return f"reconciliation {self.pk}"

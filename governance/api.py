@@ -53,6 +53,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "termination_notice_on",
             "termination_effective_on",
             "axes",
+            "updated_at",
         ]
 
     @extend_schema_field(
@@ -90,7 +91,17 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "committee", "agreement", "date", "place", "status", "agenda", "invited"]
+        fields = [
+            "id",
+            "committee",
+            "agreement",
+            "date",
+            "place",
+            "status",
+            "agenda",
+            "invited",
+            "updated_at",
+        ]
 
 
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):

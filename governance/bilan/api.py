@@ -51,6 +51,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "sha256",
             "validated_at",
             "download_url",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -271,6 +271,7 @@ def test_api_post_answers_202_then_the_report_and_its_pdf(
         "sha256",
         "validated_at",
         "download_url",
+        "updated_at",
     }
     assert (body["status"], body["version"], body["download_url"]) == ("pending", 1, None)
     body = api.get(f"/api/v1/reports/{body['id']}/").json()

@@ -112,6 +112,58 @@ def test_every_list_accepts_updated_since(api_as, orgs, ofii):
         assert response.json()["next"] is None
 
 
+def test_the_governance_lists_and_the_reconciliations_sync_too(
+    api_as, orgs, prefecture, france_travail
+):
+    """Agreements, meetings, bilans and reconciliations carry ``updated_at``; a change saved with
+    ``update_fields`` (a meeting held) or by a bulk update (a bilan's progress) comes again."""
+    from exchange.models import ReconciliationRun
+    from governance import actions as governance
+    from governance.bilan import actions as bilan
+    from governance.models import AnnualReport, Meeting
+    from tests.bilan.factories import paris_agreement
+
+    start = (timezone.now() - timedelta(seconds=1)).isoformat()
+    agreement = paris_agreement(orgs)
+    planned = Meeting.objects.create(
+        committee=agreement.committees.first(), date=timezone.now(), place="Préfecture, salle 2"
+    )
+    report = AnnualReport.objects.create(agreement=agreement, year=2025, version=1)
+    run = ReconciliationRun.objects.create(
+        organisation=orgs["france_travail"],
+        department=orgs["france_travail"].department,
+        created_by=france_travail,
+    )
+    client = api_as(prefecture)
+
+    def changed(name, since, user=prefecture):
+        response = api_as(user).get(reverse(name), {"updated_since": since})
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["results"]]
+
+    assert changed("agreement-list", start) == [agreement.pk]
+    assert sorted(changed("meeting-list", start)) == sorted(
+        Meeting.objects.filter(committee__agreement=agreement).values_list("pk", flat=True)
+    )
+    assert changed("report-list", start) == [report.pk]
+    assert changed("reconciliation-list", start, france_travail) == [run.pk]
+    later = timezone.now() + timedelta(milliseconds=1)
+    assert changed("meeting-list", later.isoformat()) == []
+    while timezone.now() <= later:
+        pass
+    governance.hold_meeting(prefecture, planned.pk)
+    assert bilan.claim(report.pk)
+    assert changed("meeting-list", later.isoformat()) == [planned.pk]
+    assert changed("report-list", later.isoformat()) == [report.pk]
+    row = client.get(reverse("report-list"), {"updated_since": later.isoformat()}).json()
+    assert (
+        row["results"][0]["updated_at"]
+        == AnnualReport.objects.get()
+        .updated_at.astimezone(timezone.get_current_timezone())
+        .isoformat()
+    )
+
+
 def test_the_page_numbers_stay_for_a_list_without_updated_since(api_as, orgs, ofii):
     ReferralFactory(
         beneficiary=BeneficiaryFactory(ofii_organisation=orgs["ofii"]),
