@@ -243,7 +243,10 @@ def _succeeded(delivery, code):
         delivered_at=now,
         updated_at=now,
     )
-    WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(consecutive_failures=0)
+    # Only when it had failed: a sync of the endpoints should not see every delivery.
+    WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).exclude(consecutive_failures=0).update(
+        consecutive_failures=0, updated_at=now
+    )
 
 
 def _last_try(delivery):
@@ -270,7 +273,9 @@ def _failed(delivery, code, error):
         endpoint.consecutive_failures += 1
         if endpoint.is_active and endpoint.consecutive_failures >= max_failures():
             _disable(endpoint)
-        endpoint.save(update_fields=["consecutive_failures", "is_active", "disabled_at"])
+        endpoint.save(
+            update_fields=["consecutive_failures", "is_active", "disabled_at", "updated_at"]
+        )
 
 
 def _disable(endpoint):

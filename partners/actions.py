@@ -371,7 +371,7 @@ def mark_reviewed(actor, offer, *, channel="web"):
         _lock_administered(actor, offer.organisation)
         offer = ServiceOffer.objects.select_for_update().get(pk=offer.pk)
         offer.last_reviewed_on = timezone.localdate()
-        offer.save(update_fields=["last_reviewed_on"])
+        offer.save(update_fields=["last_reviewed_on", "updated_at"])
         audit.record(
             actor,
             audit.Action.UPDATE,
@@ -424,7 +424,7 @@ def mark_resource_reviewed(actor, resource, *, channel="web"):
         resource = Resource.objects.select_for_update().get(pk=resource.pk)
         _check_keeper(actor, resource.department_id)
         resource.last_reviewed_on = timezone.localdate()
-        resource.save(update_fields=["last_reviewed_on"])
+        resource.save(update_fields=["last_reviewed_on", "updated_at"])
         audit.record(
             actor, audit.Action.UPDATE, "resource", resource.pk, channel=channel, detail="reviewed"
         )

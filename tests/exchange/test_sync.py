@@ -164,6 +164,25 @@ def test_the_governance_lists_and_the_reconciliations_sync_too(
     )
 
 
+def test_an_offer_marked_reviewed_comes_again_in_the_sync(api_as, orgs, ofii):
+    """``last_reviewed_on`` is saved with ``update_fields``: ``updated_at`` must go with it."""
+    from partners import actions as partners
+    from tests.factories import member_of
+
+    admin = member_of(orgs["mission_locale"], is_admin=True)
+    offer = ServiceOfferFactory(
+        organisation=orgs["mission_locale"], last_reviewed_on=datetime.date(2025, 1, 1)
+    )
+    later = timezone.now() + timedelta(milliseconds=1)
+    while timezone.now() <= later:
+        pass
+    partners.mark_reviewed(admin, offer)
+    rows = api_as(ofii).get(reverse("offer-list"), {"updated_since": later.isoformat()}).json()
+    assert [(row["id"], row["last_reviewed_on"]) for row in rows["results"]] == [
+        (offer.pk, timezone.localdate().isoformat())
+    ]
+
+
 def test_the_page_numbers_stay_for_a_list_without_updated_since(api_as, orgs, ofii):
     ReferralFactory(
         beneficiary=BeneficiaryFactory(ofii_organisation=orgs["ofii"]),
