@@ -1,6 +1,6 @@
 """Models of signing in: API tokens (stored hashed) and ProConnect identities.
 
-Imported at the end of ``partners/models.py`` so that Django registers them with the app.
+Imported by ``partners/models/__init__.py`` so that Django registers them with the app.
 """
 
 from django.conf import settings
