@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, Interview
 
-from ..browser.conftest import login
+from ..browser.conftest import login, page_text
 from ..conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,7 +58,7 @@ def test_ofii_creates_a_file_gets_the_duplicate_warning_and_orients_the_person(b
     page.locator("#id_spe_decision").select_option("oriented")
     page.get_by_role("button", name="Enregistrer l'entretien").click()
     page.wait_for_load_state()
-    assert "Entretien enregistré" in page.content()
+    assert "Entretien enregistré" in page_text(page)
     timeline = page.get_by_test_id("timeline").inner_text()
     assert "Entretien personnalisé" in timeline
     assert "Orienté vers le SPE" in timeline

@@ -11,7 +11,7 @@ from beneficiaries.models import Beneficiary
 from partners.models import TrainingOffer
 from referrals.models import Referral
 
-from ..browser.conftest import login, logout
+from ..browser.conftest import login, logout, page_text
 from ..conftest import PASSWORD
 from ..factories import BeneficiaryFactory
 from .factories import training_session
@@ -58,7 +58,7 @@ def test_ofii_93_confirms_a_homonym_of_a_paris_person_and_sees_nothing_of_it(
     assert page.get_by_role("heading", level=1).inner_text() == "DIALLO Mamadou"
     created = Beneficiary.objects.get(ofii_number="93-2026-00123")
     assert created.ofii_organisation == orgs["ofii93"]
-    content = page.content()
+    content = page_text(page)
     assert paris.ofii_number not in content
     assert "OFII Paris" not in content
 
@@ -97,7 +97,7 @@ def test_ofii_paris_interview_session_liaison_sheet_orientation_and_rgpd(
     assert page.locator("#id_information_notice").is_checked()
     page.get_by_role("button", name="Enregistrer l'entretien").click()
     page.wait_for_load_state()
-    assert "Entretien enregistré" in page.content()
+    assert "Entretien enregistré" in page_text(page)
     assert page.get_by_test_id("french-level").inner_text() == "A2 (oral) / A1 (écrit)"
     assert "Parcours A2 Belleville" in page.get_by_test_id("session").inner_text()
     session.refresh_from_db()
@@ -126,7 +126,7 @@ def test_ofii_paris_interview_session_liaison_sheet_orientation_and_rgpd(
     page.get_by_test_id("propose-referral").get_by_role("link", name="Orienter").click()
     page.get_by_label("Motif de l'orientation").fill("Recherche d'emploi")
     page.get_by_role("button", name="Envoyer l'orientation").click()
-    assert "Orientation envoyée à France Travail Paris" in page.content()
+    assert "Orientation envoyée à France Travail Paris" in page_text(page)
     referral = Referral.objects.get(beneficiary=person)
 
     # The RGPD page: every field labelled in French.

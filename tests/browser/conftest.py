@@ -62,6 +62,13 @@ def login(page, email, password):
         page.wait_for_load_state()
 
 
+def page_text(page):
+    """The page's HTML once it has loaded: a click that submits a form waits only for the
+    navigation to start, and ``page.content()`` read in between is empty."""
+    page.wait_for_load_state()
+    return page.content()
+
+
 def logout(page):
     page.get_by_role("button", name="Se déconnecter").first.click()
     page.wait_for_load_state()

@@ -1,7 +1,7 @@
 import pytest
 
 from ..conftest import PASSWORD
-from .conftest import login, logout
+from .conftest import login, logout, page_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,5 +22,5 @@ def test_two_roles_log_in_and_land_on_their_home(browser_page, ofii, mission_loc
 def test_wrong_password_shows_a_french_message(browser_page, ofii):
     page = browser_page
     login(page, ofii.email, "pas-le-bon")
-    assert "Adresse électronique ou mot de passe incorrect" in page.content()
+    assert "Adresse électronique ou mot de passe incorrect" in page_text(page)
     assert "/connexion/" in page.url

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from partners.models import Membership, User
-from tests.browser.conftest import login, logout
+from tests.browser.conftest import login, logout, page_text
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def test_admin_invites_promotes_and_deactivates_a_member(browser_page, ofii, org
     admin_page.get_by_role("link", name="Gérer les membres").click()
     admin_page.get_by_label("Adresse électronique professionnelle").fill(EMAIL)
     admin_page.get_by_role("button", name="Envoyer l'invitation").click()
-    assert "L'invitation a été envoyée" in admin_page.content()
+    assert "L'invitation a été envoyée" in page_text(admin_page)
     assert EMAIL in admin_page.get_by_test_id("invitations").inner_text()
 
     # The e-mail holds only a link; the invited person opens it in their own browser.
@@ -44,7 +44,7 @@ def test_admin_invites_promotes_and_deactivates_a_member(browser_page, ofii, org
     member_page.get_by_label("Confirmation du mot de passe").fill(NEW_PASSWORD)
     member_page.get_by_role("button", name="Créer mon accès").click()
     member_page.wait_for_load_state()
-    assert "Votre compte est prêt" in member_page.content()
+    assert "Votre compte est prêt" in page_text(member_page)
     login(member_page, EMAIL, NEW_PASSWORD)
     assert "Lina Recrue" in member_page.get_by_test_id("who").inner_text()
     token = member_page.request.post(
@@ -58,7 +58,7 @@ def test_admin_invites_promotes_and_deactivates_a_member(browser_page, ofii, org
     row = admin_page.get_by_test_id(f"member-{EMAIL}")
     row.get_by_role("button", name="Nommer administrateur").click()
     admin_page.wait_for_load_state()
-    assert "Le membre est maintenant administrateur" in admin_page.content()
+    assert "Le membre est maintenant administrateur" in page_text(admin_page)
     row = admin_page.get_by_test_id(f"member-{EMAIL}")
     assert "administrateur" in row.inner_text().lower()
     assert Membership.objects.get(user__email=EMAIL, is_active=True).is_admin
@@ -70,7 +70,7 @@ def test_admin_invites_promotes_and_deactivates_a_member(browser_page, ofii, org
     # The admin deactivates them.
     row.get_by_role("button", name="Désactiver").click()
     admin_page.wait_for_load_state()
-    assert "Le membre a été désactivé" in admin_page.content()
+    assert "Le membre a été désactivé" in page_text(admin_page)
     assert "désactivé le" in admin_page.get_by_test_id(f"member-{EMAIL}").inner_text().lower()
 
     # The member's next page request signs them out, and their token is refused.

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from referrals.models import Referral, Status
-from tests.browser.conftest import browser_page, login  # noqa: F401 (fixture)
+from tests.browser.conftest import browser_page, login, page_text  # noqa: F401 (fixture)
 from tests.conftest import PASSWORD
 from tests.factories import BeneficiaryFactory, InterviewFactory
 
@@ -47,7 +47,7 @@ def test_orientation_path_to_the_mission_locale(browser_page, ofii, mission_loca
     login(auditor, ofii.email, PASSWORD)
     auditor.goto(file_url)
     auditor.get_by_test_id("propose-referral").get_by_role("link", name="Orienter").click()
-    assert "Partenaire recommandé : Mission Locale Paris" in auditor.content()
+    assert "Partenaire recommandé : Mission Locale Paris" in page_text(auditor)
     partner = auditor.get_by_label("Partenaire", exact=True)
     assert partner.evaluate("s => s.options[s.selectedIndex].text").startswith(
         "Mission Locale Paris"
@@ -55,7 +55,7 @@ def test_orientation_path_to_the_mission_locale(browser_page, ofii, mission_loca
     auditor.get_by_label("Motif de l'orientation").fill("Recherche d'un premier emploi")
     auditor.get_by_label("Note pour le partenaire").fill("Disponible le matin.")
     auditor.get_by_role("button", name="Envoyer l'orientation").click()
-    assert "Orientation envoyée à Mission Locale Paris" in auditor.content()
+    assert "Orientation envoyée à Mission Locale Paris" in page_text(auditor)
     referral = Referral.objects.get(beneficiary=person)
     assert referral.to_organisation == orgs["mission_locale"]
     assert "Orientation envoyée à Mission Locale Paris" in timeline()
@@ -71,7 +71,7 @@ def test_orientation_path_to_the_mission_locale(browser_page, ofii, mission_loca
         appointment.strftime("%Y-%m-%dT10:00")
     )
     counsellor.locator("[data-action=accept]").click()
-    assert "Orientation acceptée." in counsellor.content()
+    assert "Orientation acceptée." in page_text(counsellor)
     assert appointment.strftime("%d/%m/%Y") in counsellor.get_by_test_id("appointment").inner_text()
     assert "Orientation acceptée par Mission Locale Paris" in timeline()
     assert appointment.strftime("%d/%m/%Y") in timeline()
@@ -79,7 +79,7 @@ def test_orientation_path_to_the_mission_locale(browser_page, ofii, mission_loca
     # The first appointment is held.
     open_action(counsellor, "start")
     counsellor.locator("[data-action=start]").click()
-    assert "Premier rendez-vous enregistré." in counsellor.content()
+    assert "Premier rendez-vous enregistré." in page_text(counsellor)
     assert "Premier rendez-vous tenu chez Mission Locale Paris" in timeline()
 
     # Closed with a training outcome.
@@ -87,7 +87,7 @@ def test_orientation_path_to_the_mission_locale(browser_page, ofii, mission_loca
     counsellor.get_by_label("Issue", exact=True).select_option("training_vocational")
     counsellor.get_by_label("Date de l'issue").fill(timezone.localdate().isoformat())
     counsellor.locator("[data-action=close]").click()
-    assert "Orientation clôturée." in counsellor.content()
+    assert "Orientation clôturée." in page_text(counsellor)
     assert "Formation qualifiante" in counsellor.get_by_test_id("outcome").inner_text()
     text = timeline()
     assert "Accompagnement clôturé par Mission Locale Paris" in text

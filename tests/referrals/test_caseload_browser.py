@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from referrals import actions
 from referrals.models import Document, Referral, Status
-from tests.browser.conftest import browser_page, login  # noqa: F401 (fixture)
+from tests.browser.conftest import browser_page, login, page_text  # noqa: F401 (fixture)
 from tests.conftest import PASSWORD
 from tests.factories import BeneficiaryFactory
 
@@ -62,7 +62,7 @@ def test_caseload_thread_and_document(
     counsellor.get_by_role("link", name="Mes accompagnements").first.click()
     row = counsellor.locator("tr[data-flag=appointment_passed]", has_text="KEITA Mariam")
     row.get_by_role("button", name=re.compile("Rendez-vous tenu")).click()
-    assert "Premier rendez-vous enregistré." in counsellor.content()
+    assert "Premier rendez-vous enregistré." in page_text(counsellor)
     assert counsellor.locator("tr[data-flag=appointment_passed]").count() == 0
     assert Referral.objects.get(pk=referral.pk).status == Status.IN_PROGRESS
 
@@ -74,7 +74,7 @@ def test_caseload_thread_and_document(
     )
     counsellor.get_by_label("Type de document").select_option("french_certificate")
     counsellor.get_by_role("button", name="Envoyer le message").click()
-    assert "Message envoyé." in counsellor.content()
+    assert "Message envoyé." in page_text(counsellor)
     document = Document.objects.get(referral=referral)
 
     # OFII: the unread message on the home, the thread, an answer, the download.
