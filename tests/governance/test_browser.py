@@ -23,7 +23,7 @@ def test_prefecture_holds_the_second_copil(browser_page, prefecture, paris, orgs
     login(page, prefecture.email, PASSWORD)
     page.goto(page.base_url + "/gouvernance/")
     warning = page.get_by_test_id("cadence-warning-copil")
-    assert "1 réunion(s) tenue(s)" in warning.inner_text()
+    assert "1 réunion tenue en" in warning.inner_text()
 
     page.get_by_role("link", name="Programmer une réunion").first.click()
     page.get_by_label("Comité", exact=True).select_option(label="Comité de pilotage (COPIL)")

@@ -11,6 +11,7 @@ from governance.models import (
     Action,
     Agreement,
     Attendance,
+    Committee,
     Decision,
     FollowUpItem,
     Indicator,
@@ -40,10 +41,23 @@ def test_governance_page_says_when_a_committee_is_behind(client, prefecture, agr
     assert page.status_code == 200
     assert 'data-testid="cadence-warning-copil"' in text
     assert 'data-testid="cadence-warning-technical"' in text
+    assert (
+        "Comité de pilotage (COPIL) en retard sur la cadence de l'accord (2 par an) : "
+        "1 réunion tenue en"
+    ) in text
+    assert "Il en manque 1 et aucune n'est programmée." in text
     MeetingFactory(agreement=agreement, status=Meeting.Status.HELD)
+    Committee.objects.create(agreement=agreement, kind=Committee.Kind.THEMATIC, name="Emploi")
     text = client.get("/gouvernance/").content.decode()
     assert 'data-testid="cadence-ok-copil"' in text
     assert 'data-testid="cadence-warning-copil"' not in text
+    assert "2 réunions tenues en" in text
+    # A thematic group has no cadence: it is neither behind nor "0 held for 0 required".
+    assert 'data-testid="cadence-free-thematic"' in text
+    assert (
+        "Groupe thématique « Emploi » : pas de cadence fixée par l'accord ; 0 réunions tenues"
+        in text
+    )
 
 
 @pytest.mark.django_db
