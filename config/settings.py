@@ -48,9 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.forms",
     "widget_tweaks",
+    # Before django.forms: its widget templates (checkbox and radio groups) replace Django's.
     "dsfr",
+    "django.forms",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

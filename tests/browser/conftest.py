@@ -69,6 +69,14 @@ def page_text(page):
     return page.content()
 
 
+def tick(page, label):
+    """Ticks a DSFR checkbox as a person does, on its label: the DSFR draws the box on the label
+    and hides the input itself from the pointer."""
+    box = page.get_by_label(label, exact=True)
+    page.locator(f'label[for="{box.get_attribute("id")}"]').click()
+    assert box.is_checked()
+
+
 def logout(page):
     page.get_by_role("button", name="Se déconnecter").first.click()
     page.wait_for_load_state()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from governance.models import Attendance, Decision, Meeting
-from tests.browser.conftest import login
+from tests.browser.conftest import login, tick
 from tests.conftest import PASSWORD
 
 from .factories import AgreementFactory, MeetingFactory
@@ -31,8 +31,8 @@ def test_prefecture_holds_the_second_copil(browser_page, prefecture, paris, orgs
     page.get_by_label("Date").fill(when.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Lieu").fill("Préfecture, salle du conseil")
     page.get_by_label("Ordre du jour").fill("Bilan annuel\nFeuille de route")
-    page.get_by_label("OFII Paris").check()
-    page.get_by_label("France Travail Paris").check()
+    tick(page, "OFII Paris")
+    tick(page, "France Travail Paris")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("meeting-status").text_content().strip() == "Prévue"

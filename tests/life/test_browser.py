@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from governance.bilan import snapshot
 from governance.models import Action, AnnualReport, Axis
-from tests.browser.conftest import browser_page, login  # noqa: F401 (the fixture)
+from tests.browser.conftest import browser_page, login, tick  # noqa: F401 (the fixture)
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,8 +18,8 @@ def _activity(page, agreement, kind, place):
     page.get_by_label("Type").select_option(label=kind)
     page.get_by_label("Date").fill(timezone.localdate().isoformat())
     page.get_by_label("Lieu").fill(place)
-    page.get_by_label("OFII Paris").check()
-    page.get_by_label("France Travail Paris").check()
+    tick(page, "OFII Paris")
+    tick(page, "France Travail Paris")
     page.get_by_label("Nombre d'agents participants").fill("3")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state()

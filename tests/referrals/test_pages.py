@@ -280,3 +280,15 @@ def test_the_referral_form_re_shown_with_errors_is_audited(client, ofii, young):
     assert AuditEntry.objects.filter(
         action="view", object_type="beneficiary", object_id=str(young.pk), detail="referral_form"
     ).exists()
+
+
+def test_the_inbox_filters_tick_dsfr_checkboxes():
+    """django-dsfr's widget templates come before Django's (INSTALLED_APPS): the publics are
+    DSFR checkboxes (box drawn on the label), not the browser's bare ones."""
+    from referrals.forms import InboxFilterForm
+
+    html = InboxFilterForm()["public"].as_field_group()
+    assert html.count('class="fr-checkbox-group"') == len(
+        InboxFilterForm.base_fields["public"].choices
+    )
+    assert '<label class="fr-label"' in html and 'for="id_public_0"' in html
