@@ -52,7 +52,7 @@ GROUP BY 1, 2, 3, 4
 REFERRALS = f"""
 SELECT r.status, r.to_organisation_id, r.refusal_reason, r.outcome, b.permit_kind,
        extract(month FROM r.sent_at AT TIME ZONE 'Europe/Paris')::int AS month, count(*) AS n,
-       count(*) FILTER (WHERE r.status = 'pending' AND r.answer_due_at < %(now)s) AS overdue,
+       count(*) FILTER (WHERE r.status IN ('pending', 'under_review') AND r.answer_due_at < %(now)s) AS overdue,
        count(*) FILTER (WHERE r.answered_at > r.answer_due_at) AS answered_late, {PUBLIC_COUNTS_SQL}
 FROM referrals_referral r
 JOIN partners_organisation f ON f.id = r.from_organisation_id

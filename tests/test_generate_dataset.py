@@ -45,3 +45,29 @@ def test_generate_dataset_is_idempotent_per_department():
     call_command("generate_dataset", "--files", "50", stdout=io.StringIO())
     call_command("generate_dataset", "--files", "50", stdout=io.StringIO())
     assert Beneficiary.objects.count() == 50
+
+
+def test_the_bench_measures_the_pages_themselves_and_its_floor_counts_as_the_statistics(
+    settings,
+):
+    """Every request ``make bench`` times reaches its page (the préfecture past its second
+    factor: timing the sign-in redirect measured nothing), and the hand-written SQL floor
+    computes the same figures as ``statistics.compute`` (PostgreSQL: the floor's SQL is)."""
+    from django.db import connection
+
+    from bench import measure
+
+    settings.EXPORT_JOB_THRESHOLD = 10  # the "starts a job" exports start one here too
+    call_command("generate_dataset", "--files", "300", stdout=io.StringIO())
+    clients = {}
+    for label, user, call in measure.pages():
+        client = clients.get(user.pk) or clients.setdefault(user.pk, measure.signed_in(user))
+        response = call(client)
+        expected = 302 if "starts a job" in label else 200
+        assert response.status_code == expected, label
+        if expected == 302:
+            assert not measure._is_sign_in(response.url), label
+    if connection.vendor == "postgresql":
+        figures = measure.measure_statistics()
+        differing = {key: pair for key, pair in figures["figures"].items() if pair[0] != pair[1]}
+        assert differing == {}
