@@ -97,6 +97,40 @@ def test_a_cancelled_meeting_has_no_pack(client, prefecture, agreement):
     assert not MeetingPack.objects.exists()
 
 
+def test_the_coordinators_key_figures_are_computed_once_per_department_for_a_few_minutes(
+    client, prefecture, agreement, orgs
+):
+    """Two computations of the statistics per view (1.2 s at department scale): a colleague's
+    view within the cache's lifetime shows the figures already computed."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import BeneficiaryFactory, member_of
+
+    def view(user):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/")
+        row = next(
+            r
+            for r in page.context["governance_panel"]["key_figures"]
+            if r["key"] == "cir_signatories"
+        )
+        return row["value"], len(captured.captured_queries)
+
+    BeneficiaryFactory.create_batch(
+        6, ofii_organisation=orgs["ofii"], cir_signed_on=timezone.localdate()
+    )
+    first, computed = view(prefecture)
+    BeneficiaryFactory(ofii_organisation=orgs["ofii"], cir_signed_on=timezone.localdate())
+    again, cached = view(member_of(orgs["prefecture"]))
+    assert (first, again) == (6, 6)
+    assert cached < computed
+    cache.clear()
+    assert view(prefecture)[0] == 7
+
+
 def test_the_coordinators_home_shows_the_key_figures_of_the_year_and_their_evolution(
     client, prefecture, agreement
 ):
