@@ -87,6 +87,7 @@ def test_caseload_thread_and_document(
     assert "voici son attestation de français" in thread.inner_text()
     auditor.get_by_label("Message").fill("Merci, bien reçu.")
     auditor.get_by_role("button", name="Envoyer le message").click()
+    auditor.wait_for_load_state()  # the same page comes back: read the new one
     assert "Merci, bien reçu." in auditor.get_by_test_id("thread").inner_text()
     with auditor.expect_download() as download_info:
         auditor.get_by_test_id("document").click()
