@@ -539,3 +539,40 @@ def test_a_list_longer_than_the_cap_says_so_instead_of_counting_everything(
     response = client.get(reverse("beneficiaries:list"))
     assert response.context["page_obj"].paginator.is_capped
     assert "Plus de 2 dossiers" in response.content.decode()
+
+
+def test_a_deep_page_shows_the_same_rows_and_decisions_in_a_constant_number_of_queries(
+    client, ofii, orgs, monkeypatch, django_assert_num_queries
+):
+    """Past the first page the list reads the ids of the page, then those files with their
+    latest SPE decision (core.pagination): the database no longer computes the decision of every
+    file it skips. Same rows, same order, same decisions as one slice of the list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from beneficiaries import queries, views
+    from core.pagination import CappedPaginator
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    files = BeneficiaryFactory.create_batch(8, ofii_organisation=orgs["ofii"])
+    for person, decision in zip(files, ["oriented", "dispensed", "oriented"] * 3, strict=False):
+        InterviewFactory(beneficiary=person, spe_decision=decision)
+    client.force_login(ofii)
+
+    def page(number):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("beneficiaries:list"), {"page": number})
+        rows = [(b.pk, b.last_spe_decision) for b in response.context["page_obj"].object_list]
+        return rows, [query["sql"] for query in captured.captured_queries]
+
+    listed = queries.filter_files(Beneficiary.objects.visible_to(ofii), {})
+    expected = [(b.pk, b.last_spe_decision) for b in listed]
+    second, queries_at_8 = page(2)
+    third, _ = page(3)
+    assert second == expected[3:6] and third == expected[6:8]
+    # The query that skips rows selects their ids only, without the decision's subquery.
+    offset = [sql for sql in queries_at_8 if "OFFSET" in sql and "beneficiaries_beneficiary" in sql]
+    assert len(offset) == 1 and "beneficiaries_interview" not in offset[0]
+    assert CappedPaginator(listed, 3).page(2).object_list[0].pk == expected[3][0]
+    BeneficiaryFactory.create_batch(5, ofii_organisation=orgs["ofii"])
+    assert len(page(2)[1]) == len(queries_at_8)
