@@ -221,6 +221,13 @@ class Beneficiary(models.Model):
                 condition=Q(anonymised_at__isnull=True),
                 name="beneficiary_visible_name",
             ),
+            # The list of one directorate's files in name order (its deep pages: the ids of a
+            # page are read from this index alone, core.pagination).
+            models.Index(
+                fields=["ofii_organisation", "last_name", "first_name", "id"],
+                condition=Q(anonymised_at__isnull=True),
+                name="beneficiary_org_visible_name",
+            ),
             models.Index(fields=["ofii_organisation", "cir_signed_on"], name="beneficiary_org_cir"),
             models.Index(fields=["updated_at", "id"], name="beneficiary_sync_idx"),
         ]
