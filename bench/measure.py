@@ -55,22 +55,14 @@ def _is_sign_in(url):
 
 def signed_in(user):
     """A test client signed in as ``user`` the whole way: password and, for the people who need
-    one (préfecture, platform admin), a verified second factor (a TOTP device made for the bench),
-    as tests/conftest.py's ``verify_session`` does."""
+    one (préfecture, platform admin), a verified second factor, as in the tests."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from partners import second_factor
+    from devdata.sessions import verify_session
 
     client = Client()
     client.force_login(user)
-    if second_factor.is_required(user) or second_factor.has_device(user):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        device = device or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    verify_session(client, user)
     return client
 
 

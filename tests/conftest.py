@@ -7,6 +7,7 @@ Paris (75): ``ofii`` (auditor), ``france_travail``, ``mission_locale``, ``cap_em
 
 import pytest
 
+from devdata.sessions import totp_device, verify_session  # noqa: F401 (for the tests)
 from partners.models import OrganisationKind
 
 from .factories import PASSWORD, DepartmentFactory, OrganisationFactory, UserFactory, member_of
@@ -170,32 +171,10 @@ def api_as(api_client):
     return login
 
 
-def totp_device(user):
-    """The person's confirmed TOTP device (made if missing)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
-
-
 def totp_code(device):
     from django_otp.oath import totp
 
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-
-
-def verify_session(client, user):
-    """Marks a test client's session as having passed the second factor, when ``user`` has or
-    needs one."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from partners import second_factor
-
-    if not (second_factor.is_required(user) or second_factor.has_device(user)):
-        return
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
-    session.save()
 
 
 # --- Real services --------------------------------------------------------------------------

@@ -37,21 +37,22 @@ def files_summary(user):
     database, cached per department for ``FILES_SUMMARY_SECONDS``."""
     year = timezone.localdate().year
     key = f"home:files_summary:{user.active_membership.organisation.department_id}:{year}"
-    summary = cache.get(key)
-    if summary is None:
-        personalised = Interview.objects.filter(
-            beneficiary=OuterRef("pk"), kind=InterviewKind.PERSONALISED
-        )
-        files = Beneficiary.objects.visible_to(user)
-        summary = files.annotate(interviewed=Exists(personalised)).aggregate(
-            total=Count("pk"),
-            this_year=Count("pk", filter=Q(cir_signed_on__year=year)),
-            without_interview=Count("pk", filter=Q(interviewed=False)),
-        )
-        # The five-year path ending within 6 months, and the end-of-CIR interviews due.
-        summary["ending_soon"] = file_queries.ending_soon(files).count()
-        summary["end_of_cir"] = file_queries.end_of_cir_due(files).count()
-        cache.set(key, summary, FILES_SUMMARY_SECONDS)
+    return cache.get_or_set(key, lambda: _count_files(user, year), FILES_SUMMARY_SECONDS)
+
+
+def _count_files(user, year):
+    personalised = Interview.objects.filter(
+        beneficiary=OuterRef("pk"), kind=InterviewKind.PERSONALISED
+    )
+    files = Beneficiary.objects.visible_to(user)
+    summary = files.annotate(interviewed=Exists(personalised)).aggregate(
+        total=Count("pk"),
+        this_year=Count("pk", filter=Q(cir_signed_on__year=year)),
+        without_interview=Count("pk", filter=Q(interviewed=False)),
+    )
+    # The five-year path ending within 6 months, and the end-of-CIR interviews due.
+    summary["ending_soon"] = file_queries.ending_soon(files).count()
+    summary["end_of_cir"] = file_queries.end_of_cir_due(files).count()
     return summary
 
 
@@ -137,17 +138,17 @@ def key_figures(department, today=None):
     ``FILES_SUMMARY_SECONDS``, as the OFII home's counts (figures only, no names)."""
     today = today or timezone.localdate()
     key = f"home:key_figures:{department.pk}:{today.isoformat()}"
-    rows = cache.get(key)
-    if rows is None:
-        period = Period(today.replace(month=1, day=1), today)
-        last_year = Period(years_before(period.start, 1), years_before(today, 1))
-        rows = evolution(
-            statistics.compute(department, period=period),
-            statistics.compute(department, period=last_year),
-        )
-        rows = [row for row in rows if row["key"] in HOME_FIGURES]
-        cache.set(key, rows, FILES_SUMMARY_SECONDS)
-    return rows
+    return cache.get_or_set(key, lambda: _key_figures(department, today), FILES_SUMMARY_SECONDS)
+
+
+def _key_figures(department, today):
+    period = Period(today.replace(month=1, day=1), today)
+    last_year = Period(years_before(period.start, 1), years_before(today, 1))
+    rows = evolution(
+        statistics.compute(department, period=period),
+        statistics.compute(department, period=last_year),
+    )
+    return [row for row in rows if row["key"] in HOME_FIGURES]
 
 
 def partner_panel(user):
